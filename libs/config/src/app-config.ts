@@ -1,0 +1,92 @@
+import { EnvReader } from './env-reader';
+
+export type Environment = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+// Development-only defaults. NODE_ENV=production refuses to start without real values.
+const DEVELOPMENT_JWT_SECRET = 'statemesh-development-only-jwt-signing-key';
+const DEVELOPMENT_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** The validated, typed configuration of every StateMesh process. Inject it by class. */
+export class AppConfig {
+  env: Environment;
+  http: { host: string; port: number; bodyLimitBytes: number; publicUrl: string };
+  database: { url: string; poolSize: number };
+  redis: { url: string; prefix: string };
+  auth: {
+    jwtSecret: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+  };
+  dataEncryptionKey: Buffer;
+  admin: { email: string; password: string };
+  rateLimit: { requestsPerMinute: number };
+  idempotency: { ttlHours: number };
+  outbox: { pollIntervalMs: number; batchSize: number };
+  dns: { baseDomain: string };
+  log: { level: LogLevel };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the whole configuration; throws one ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const envName = env.NODE_ENV === undefined || env.NODE_ENV === '' ? 'development' : env.NODE_ENV;
+  const production = envName === 'production';
+  const read = new EnvReader(env, production);
+  const environment = read.oneOf<Environment>('NODE_ENV', ['development', 'test', 'production'], 'development');
+  const port = read.integer('PORT', 3000, 0, 65535);
+  const host = read.string('HOST', '0.0.0.0');
+
+  const config: AppConfig = {
+    env: environment,
+    http: {
+      host,
+      port,
+      bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      publicUrl: read.url('PUBLIC_URL', `http://127.0.0.1:${port}`, ['http:', 'https:']),
+    },
+    database: {
+      url: read.url('DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/statemesh', ['postgresql:', 'postgres:']),
+      poolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 500),
+    },
+    redis: {
+      url: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+      prefix: read.string('REDIS_PREFIX', 'statemesh'),
+    },
+    auth: {
+      jwtSecret: read.secret('JWT_SECRET', DEVELOPMENT_JWT_SECRET, 32),
+      accessTokenTtlSeconds: read.integer('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
+      refreshTokenTtlSeconds: read.integer('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 300, 365 * 86_400),
+    },
+    dataEncryptionKey: read.key('DATA_ENCRYPTION_KEY', DEVELOPMENT_DATA_KEY, 32),
+    admin: {
+      email: read.email('ADMIN_EMAIL', 'admin@statemesh.local'),
+      password: read.secret('ADMIN_PASSWORD', 'statemesh-admin', 12),
+    },
+    rateLimit: { requestsPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000) },
+    idempotency: { ttlHours: read.integer('IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 30) },
+    outbox: {
+      pollIntervalMs: read.integer('OUTBOX_POLL_INTERVAL_MS', 250, 10, 60_000),
+      batchSize: read.integer('OUTBOX_BATCH_SIZE', 500, 1, 10_000),
+    },
+    dns: { baseDomain: read.dnsName('BASE_DOMAIN', 'statemesh.net') },
+    log: {
+      level: read.oneOf<LogLevel>(
+        'LOG_LEVEL',
+        ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+        environment === 'test' ? 'warn' : 'info',
+      ),
+    },
+  };
+  if (!/^[a-zA-Z0-9:_-]{1,64}$/.test(config.redis.prefix)) {
+    read.problems.push('REDIS_PREFIX must be 1-64 characters of letters, digits, ":", "_" or "-"');
+  }
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return Object.freeze(config);
+}
