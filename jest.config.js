@@ -30,7 +30,11 @@ const swcOptions = {
 const common = {
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swcOptions] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages})/)`],
-  moduleNameMapper: { '^@statemesh/([a-z0-9-]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@statemesh/([a-z0-9-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    // Prisma's generated client imports its siblings with .js extensions.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
 };

@@ -1,2 +1,4 @@
 export * from './ids';
 export * from './project-root';
+export * from './errors/domain-error';
+export * from './errors/common.errors';

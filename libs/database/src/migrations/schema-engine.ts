@@ -28,6 +28,11 @@ interface SchemaEngine {
 
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
+// The ES2023 lib has no WebAssembly typings; this is the part used here.
+declare const WebAssembly: {
+  instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+};
+
 let glue: Promise<any> | undefined;
 
 function loadEngineGlue(): Promise<any> {

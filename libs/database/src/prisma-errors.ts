@@ -1,0 +1,27 @@
+import { Prisma } from './generated/prisma/client';
+
+/**
+ * True when `error` is a unique-constraint violation, optionally of one named
+ * constraint. Through the pg driver adapter, P2002's `meta.target` is empty;
+ * the constraint name is reported by the driver error instead.
+ */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return false;
+  if (constraint === undefined) return true;
+  return violatedConstraint(error) === constraint;
+}
+
+export function violatedConstraint(error: Prisma.PrismaClientKnownRequestError): string | undefined {
+  const meta = error.meta as
+    | { target?: unknown; driverAdapterError?: { cause?: { constraint?: unknown } } }
+    | undefined;
+  const fromDriver = meta?.driverAdapterError?.cause?.constraint;
+  if (typeof fromDriver === 'string') return fromDriver;
+  if (fromDriver && typeof fromDriver === 'object' && 'index' in fromDriver) return String((fromDriver as { index: unknown }).index);
+  return typeof meta?.target === 'string' ? meta.target : undefined;
+}
+
+/** True when an update/delete found no row to act on (P2025). */
+export function isRecordNotFound(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
+}
