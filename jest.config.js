@@ -14,6 +14,7 @@ const esmPackages = [
   'load-esm',
   'cookie',
   '@prisma/schema-engine-wasm',
+  'content-disposition',
 ].join('|');
 
 const swcOptions = {
@@ -29,8 +30,11 @@ const swcOptions = {
 
 const common = {
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swcOptions] },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages})/)`],
+  // Only the innermost node_modules segment decides (ESM packages also hide in nested node_modules).
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages})/)(?!.*/node_modules/)`],
   moduleNameMapper: {
+    '^@statemesh/sdk$': '<rootDir>/openapi/sdk/index.ts',
+    '^@statemesh/sdk/client$': '<rootDir>/openapi/sdk/client/index.ts',
     '^@statemesh/([a-z0-9-]+)$': '<rootDir>/libs/$1/src/index.ts',
     // Prisma's generated client imports its siblings with .js extensions.
     '^(\\.{1,2}/.*)\\.js$': '$1',

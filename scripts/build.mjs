@@ -12,7 +12,7 @@ delete swcrc.$schema;
 
 function* typescriptFiles(dir) {
   for (const entry of readdirSync(dir)) {
-    if (entry === 'node_modules' || entry === 'sdk' || entry === 'out') continue;
+    if (entry === 'node_modules' || entry === 'out') continue;
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) yield* typescriptFiles(path);
     else if (entry.endsWith('.ts') && !entry.endsWith('.d.ts') && !/\.(spec|e2e-spec)\.ts$/.test(entry)) yield path;

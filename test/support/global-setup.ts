@@ -1,10 +1,15 @@
+import { join } from 'node:path';
 import { applyMigrations } from '../../libs/database/src/migrations/schema-engine';
-import { defaultMigrationPaths } from '../../libs/database/src/migrations/cli';
 import { newTestEnvironment } from './test-environment';
 
+// Jest's module mapper does not apply to global setup: only relative imports here.
 export default async function globalSetup(): Promise<void> {
   const environment = newTestEnvironment();
-  await applyMigrations(environment.databaseUrl, defaultMigrationPaths());
+  const root = join(__dirname, '../..');
+  await applyMigrations(environment.databaseUrl, {
+    schemaDir: join(root, 'prisma/schema'),
+    migrationsDir: join(root, 'prisma/migrations'),
+  });
   process.env.NODE_ENV = 'test';
   process.env.DATABASE_URL = environment.databaseUrl;
   process.env.REDIS_URL = environment.redisUrl;

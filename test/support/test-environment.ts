@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Each test run gets its own database and Redis key prefix, so runs on one
@@ -29,4 +31,9 @@ export function scratchDatabaseUrl(label: string): string {
   const url = new URL(SERVER_URL);
   url.pathname = `/statemesh_${label}_${randomBytes(5).toString('hex')}`;
   return url.toString();
+}
+
+/** Where every API process of this test run writes its logs; global teardown scans them for secrets. */
+export function testLogDirectory(): string {
+  return join(tmpdir(), `statemesh-logs-${process.env.REDIS_PREFIX ?? 'local'}`);
 }

@@ -21,6 +21,16 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     });
   }
 
+  /** True when a trivial query succeeds; used by readiness checks. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.$queryRaw`SELECT 1`;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.$disconnect();
   }

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ConfigModule } from '@statemesh/config';
+import { DatabaseModule } from '@statemesh/database';
+import { EtagInterceptor, HttpConventionsModule, IdempotencyInterceptor, ProblemFilter, RateLimitGuard } from '@statemesh/http';
+import { AccessGuard, IdentityModule } from '@statemesh/identity';
+import { ObservabilityModule } from '@statemesh/observability';
+import { RedisModule } from '@statemesh/redis';
+import { OperationsController } from './operations/operations.controller';
+
+/**
+ * The API process: every bounded context's HTTP surface plus the
+ * conventions applied to all of it. Guards run in order (who are you, may
+ * you, how often); interceptors from the outside in (idempotent replay, then
+ * ETag).
+ */
+@Module({
+  imports: [ConfigModule, DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule],
+  controllers: [OperationsController],
+  providers: [
+    { provide: APP_FILTER, useExisting: ProblemFilter },
+    { provide: APP_GUARD, useExisting: AccessGuard },
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
+    { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
+    { provide: APP_INTERCEPTOR, useExisting: EtagInterceptor },
+  ],
+})
+export class AppModule {}

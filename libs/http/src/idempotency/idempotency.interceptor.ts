@@ -1,0 +1,112 @@
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { AppConfig } from '@statemesh/config';
+import { CommonErrors, DomainError } from '@statemesh/common';
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Observable, from, of, throwError } from 'rxjs';
+import { catchError, mergeMap } from 'rxjs/operators';
+import { IdempotencyRepository } from './idempotency.repository';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** A first request that has not finished after this long is taken to have died. */
+const IN_FLIGHT_TIMEOUT_MS = 60_000;
+
+/** Stable JSON (sorted keys) so that the same body hashes the same however it was spelled. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as Record<string, unknown>)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function requestFingerprint(method: string, url: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${url}\n${canonicalJson(body)}`).digest('hex');
+}
+
+/** The status Nest will send for this route: its @HttpCode, else 201 for POST. */
+function routeStatus(context: ExecutionContext): number {
+  return (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? HttpStatus.CREATED;
+}
+
+/**
+ * `Idempotency-Key` on POST: the first request's successful response is
+ * stored in PostgreSQL (for IDEMPOTENCY_TTL_HOURS) and replayed byte for byte
+ * to retries with the same key and body; the same key with another body is
+ * 422. Failed requests are not stored, so a client may retry them. Keys are
+ * scoped to the caller.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly records: IdempotencyRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const key = request.headers[IDEMPOTENCY_HEADER];
+    if (request.method !== 'POST' || key === undefined) return next.handle();
+    if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+      return throwError(
+        () => new DomainError(CommonErrors['idempotency.invalid_key'], 'Idempotency-Key must be 1-255 printable ASCII characters.'),
+      );
+    }
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const principal = request.principal?.key ?? `anonymous`;
+    const fingerprint = requestFingerprint(request.method, request.url, request.body);
+    return from(this.begin(principal, key, request, fingerprint)).pipe(
+      mergeMap((replay) => {
+        if (replay) {
+          reply.status(replay.status).header('content-type', replay.contentType).header('idempotent-replayed', 'true');
+          return of(JSON.parse(replay.body) as unknown);
+        }
+        return next.handle().pipe(
+          mergeMap((result) => from(this.finish(principal, key, routeStatus(context), result)).pipe(mergeMap(() => of(result)))),
+          catchError((error) => from(this.records.release(principal, key)).pipe(mergeMap(() => throwError(() => error)))),
+        );
+      }),
+    );
+  }
+
+  /** Claims the key, or returns the stored response to replay. */
+  private async begin(principal: string, key: string, request: FastifyRequest, fingerprint: string) {
+    const expiresAt = new Date(Date.now() + this.config.idempotency.ttlHours * 3_600_000);
+    const entry = { principal, key, method: request.method, path: request.url, requestHash: fingerprint, expiresAt };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await this.records.claim(entry)) return undefined;
+      const existing = await this.records.find(principal, key);
+      if (!existing) continue;
+      if (existing.expiresAt < new Date() || (existing.status === null && Date.now() - existing.createdAt.getTime() > IN_FLIGHT_TIMEOUT_MS)) {
+        await this.records.removeStale(existing.id, new Date(Date.now() - IN_FLIGHT_TIMEOUT_MS));
+        continue;
+      }
+      if (existing.requestHash !== fingerprint) {
+        throw new DomainError(
+          CommonErrors['idempotency.key_reused'],
+          'This Idempotency-Key was used with a different request; use a new key for a new request.',
+        );
+      }
+      if (existing.status === null || existing.responseBody === null) {
+        throw new DomainError(CommonErrors['idempotency.in_progress'], 'The first request with this Idempotency-Key is still being processed; retry shortly.');
+      }
+      return { status: existing.status, body: existing.responseBody, contentType: existing.contentType ?? 'application/json; charset=utf-8' };
+    }
+    throw new DomainError(CommonErrors['idempotency.in_progress'], 'The Idempotency-Key is contended; retry shortly.');
+  }
+
+  private async finish(principal: string, key: string, status: number, result: unknown): Promise<void> {
+    const existing = await this.records.find(principal, key);
+    if (!existing) return;
+    await this.records.complete(existing.id, {
+      status,
+      body: JSON.stringify(result ?? null),
+      contentType: 'application/json; charset=utf-8',
+    });
+  }
+}
