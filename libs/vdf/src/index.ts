@@ -1,0 +1,3 @@
+export * from './group-element';
+export * from './rsa-2048';
+export * from './vdf.errors';
