@@ -1,3 +1,5 @@
 export * from './group-element';
+export * from './hash-to-prime';
+export * from './primality';
 export * from './rsa-2048';
 export * from './vdf.errors';
