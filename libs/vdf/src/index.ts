@@ -3,3 +3,4 @@ export * from './hash-to-prime';
 export * from './primality';
 export * from './rsa-2048';
 export * from './vdf.errors';
+export * from './wesolowski';
