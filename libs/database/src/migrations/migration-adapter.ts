@@ -1,5 +1,12 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  ColumnTypeEnum,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQuery,
+  type SqlQueryable,
+  type SqlResultSet,
+} from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 
@@ -9,13 +16,20 @@ import { randomUUID } from 'node:crypto';
 // exactly how their values arrive anyway.
 const CATALOG_TYPES_AS_TEXT = new Set([18, 19]);
 const TEXT_OID = 25;
+const CHAR_OID = 18;
+// The engine reads some `"char"` columns (a CHECK constraint's `contype`) as a
+// single character and panics on text. The pg adapter has no scalar mapping to
+// its Character column type, so such columns travel tagged through their name,
+// and the tag is turned back into the Character type above the adapter.
+const CHAR_COLUMN_TAG = '\u0000char';
 
-type Field = { dataTypeID: number };
+type Field = { dataTypeID: number; name: string };
 type QueryResultLike = { fields?: Field[] } | undefined;
 
 function reportCatalogTypesAsText<T extends QueryResultLike | QueryResultLike[]>(result: T): T {
   for (const part of Array.isArray(result) ? result : [result]) {
     for (const field of part?.fields ?? []) {
+      if (field.dataTypeID === CHAR_OID) field.name += CHAR_COLUMN_TAG;
       if (CATALOG_TYPES_AS_TEXT.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
     }
   }
@@ -87,8 +101,32 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   );
 }
 
+function untagCharColumns(result: SqlResultSet): SqlResultSet {
+  result.columnNames.forEach((name, index) => {
+    if (!name.endsWith(CHAR_COLUMN_TAG)) return;
+    result.columnNames[index] = name.slice(0, -CHAR_COLUMN_TAG.length);
+    result.columnTypes[index] = ColumnTypeEnum.Character;
+  });
+  return result;
+}
+
+function withCharColumns<T extends SqlQueryable>(queryable: T): T {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query: SqlQuery) => untagCharColumns(await queryRaw(query));
+  return queryable;
+}
+
+class CatalogFriendlyPg extends PrismaPg {
+  override async connect(): ReturnType<PrismaPg['connect']> {
+    const adapter = withCharColumns(await super.connect());
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => withCharColumns(await startTransaction(isolationLevel));
+    return adapter;
+  }
+}
+
 function adapterFactoryFor(databaseUrl: string): PrismaPg {
-  return new PrismaPg({ connectionString: databaseUrl, Client: CatalogFriendlyClient } as pg.PoolConfig);
+  return new CatalogFriendlyPg({ connectionString: databaseUrl, Client: CatalogFriendlyClient } as pg.PoolConfig);
 }
 
 /**
