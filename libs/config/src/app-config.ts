@@ -1,3 +1,4 @@
+import { DEFAULT_VDF_ITERATIONS, FASTEST_SQUARINGS_PER_SECOND } from '@statemesh/vdf';
 import { EnvReader } from './env-reader';
 
 export type Environment = 'development' | 'test' | 'production';
@@ -25,6 +26,36 @@ export class AppConfig {
   outbox: { pollIntervalMs: number; batchSize: number };
   dns: { baseDomain: string };
   log: { level: LogLevel };
+  nodes: NodesConfig;
+}
+
+/** Node registration, agent sessions and the Time Tower (presence proofs and epochs). */
+export interface NodesConfig {
+  /** Minimum hardware a node must register with. */
+  minVcpu: number;
+  minMemoryMib: number;
+  minDiskGib: number;
+  /** A node without a heartbeat for this long is unreachable. */
+  unreachableAfterSeconds: number;
+  /** Lifetime of a node session token. */
+  tokenTtlSeconds: number;
+  /** Lifetime of a session challenge nonce. */
+  challengeTtlSeconds: number;
+  /** An agent proves presence once per interval. */
+  proofIntervalSeconds: number;
+  /** The VDF delay T: sequential squarings per proof. */
+  vdfIterations: number;
+  /** The fastest known squaring rate; proofs arriving sooner than T squarings at this rate are rejected. */
+  fastestSquaringsPerSecond: number;
+  epochSeconds: number;
+  /** K: good epochs in a row for a candidate to become active. */
+  epochsToActivate: number;
+  /** Share of expected proofs an epoch needs to count as good (0..1]. */
+  activeProofThreshold: number;
+  /** J: epochs a jail term lasts. */
+  jailEpochs: number;
+  /** Epochs in a row without a valid proof that jail a node which had been active. */
+  absenceEpochsToJail: number;
 }
 
 export class ConfigError extends Error {
@@ -83,10 +114,34 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         environment === 'test' ? 'warn' : 'info',
       ),
     },
+    nodes: readNodesConfig(read),
   };
   if (!/^[a-zA-Z0-9:_-]{1,64}$/.test(config.redis.prefix)) {
     read.problems.push('REDIS_PREFIX must be 1-64 characters of letters, digits, ":", "_" or "-"');
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return Object.freeze(config);
+}
+
+function readNodesConfig(read: EnvReader): NodesConfig {
+  const nodes: NodesConfig = {
+    minVcpu: read.integer('MIN_NODE_VCPU', 2, 1, 4096),
+    minMemoryMib: read.integer('MIN_NODE_MEMORY_MIB', 4096, 128, 64 * 1024 * 1024),
+    minDiskGib: read.integer('MIN_NODE_DISK_GIB', 50, 1, 1024 * 1024),
+    unreachableAfterSeconds: read.integer('NODE_UNREACHABLE_AFTER_SECONDS', 60, 1, 86_400),
+    tokenTtlSeconds: read.integer('NODE_TOKEN_TTL_SECONDS', 600, 30, 86_400),
+    challengeTtlSeconds: read.integer('NODE_CHALLENGE_TTL_SECONDS', 60, 1, 3_600),
+    proofIntervalSeconds: read.number('PROOF_INTERVAL_SECONDS', 60, 0.05, 86_400),
+    vdfIterations: read.integer('VDF_ITERATIONS', DEFAULT_VDF_ITERATIONS, 1, 2 ** 32),
+    fastestSquaringsPerSecond: read.number('VDF_FASTEST_SQUARINGS_PER_SECOND', FASTEST_SQUARINGS_PER_SECOND, 1, 1e15),
+    epochSeconds: read.integer('EPOCH_SECONDS', 600, 1, 7 * 86_400),
+    epochsToActivate: read.integer('EPOCHS_TO_ACTIVATE', 3, 1, 1_000),
+    activeProofThreshold: read.number('ACTIVE_PROOF_THRESHOLD', 0.8, 0.01, 1),
+    jailEpochs: read.integer('JAIL_EPOCHS', 6, 1, 10_000),
+    absenceEpochsToJail: read.integer('ABSENCE_EPOCHS_TO_JAIL', 3, 1, 10_000),
+  };
+  if (nodes.proofIntervalSeconds > nodes.epochSeconds) {
+    read.problems.push('PROOF_INTERVAL_SECONDS must not exceed EPOCH_SECONDS: every epoch needs at least one proof');
+  }
+  return nodes;
 }
