@@ -23,7 +23,7 @@ export async function createApiApp({ config, logger, preview = false }: CreateAp
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.withConfig(config), adapter, {
     logger: new PinoNestLogger(logger),
     preview,
     abortOnError: false,

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, loadConfig } from './app-config';
 
 /** Provides the validated AppConfig to every module; validation runs once, at start-up. */
@@ -7,4 +7,13 @@ import { AppConfig, loadConfig } from './app-config';
   providers: [{ provide: AppConfig, useFactory: () => loadConfig() }],
   exports: [AppConfig],
 })
-export class ConfigModule {}
+export class ConfigModule {
+  /**
+   * Provides a configuration the caller already loaded, so that the process
+   * (and the tests, which load it with overrides) and its modules see one
+   * and the same configuration.
+   */
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: ConfigModule, global: true, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+  }
+}
