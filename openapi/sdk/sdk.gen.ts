@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsMeData, AccountsMeErrors, AccountsMeResponses, AccountsRenameData, AccountsRenameErrors, AccountsRenameResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthSignupData, AuthSignupErrors, AuthSignupResponses, MembersAddData, MembersAddErrors, MembersAddResponses, MembersChangeRoleData, MembersChangeRoleErrors, MembersChangeRoleResponses, MembersGetData, MembersGetErrors, MembersGetResponses, MembersListData, MembersListErrors, MembersListResponses, MembersRemoveData, MembersRemoveErrors, MembersRemoveResponses, OperationsLivenessData, OperationsLivenessResponses, OperationsReadinessData, OperationsReadinessErrors, OperationsReadinessResponses, OperationsRenderData, OperationsRenderResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensGetData, TokensGetErrors, TokensGetResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses } from './types.gen.js';
+import type { AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsMeData, AccountsMeErrors, AccountsMeResponses, AccountsRenameData, AccountsRenameErrors, AccountsRenameResponses, AdminEpochsCurrentData, AdminEpochsCurrentErrors, AdminEpochsCurrentResponses, AdminEpochsGetData, AdminEpochsGetErrors, AdminEpochsGetResponses, AdminEpochsListData, AdminEpochsListErrors, AdminEpochsListResponses, AdminNodesDecommissionData, AdminNodesDecommissionErrors, AdminNodesDecommissionResponses, AdminNodesGetData, AdminNodesGetErrors, AdminNodesGetResponses, AdminNodesJailData, AdminNodesJailErrors, AdminNodesJailResponses, AdminNodesListData, AdminNodesListErrors, AdminNodesListResponses, AdminNodesUnjailData, AdminNodesUnjailErrors, AdminNodesUnjailResponses, AdminNodesVerifyChainData, AdminNodesVerifyChainErrors, AdminNodesVerifyChainResponses, AgentNodeGetData, AgentNodeGetErrors, AgentNodeGetResponses, AgentProofsChallengeData, AgentProofsChallengeErrors, AgentProofsChallengeResponses, AgentProofsSubmitData, AgentProofsSubmitErrors, AgentProofsSubmitResponses, AgentSessionsChallengeData, AgentSessionsChallengeErrors, AgentSessionsChallengeResponses, AgentSessionsOpenData, AgentSessionsOpenErrors, AgentSessionsOpenResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthSignupData, AuthSignupErrors, AuthSignupResponses, HeartbeatsRecordData, HeartbeatsRecordErrors, HeartbeatsRecordResponses, MembersAddData, MembersAddErrors, MembersAddResponses, MembersChangeRoleData, MembersChangeRoleErrors, MembersChangeRoleResponses, MembersGetData, MembersGetErrors, MembersGetResponses, MembersListData, MembersListErrors, MembersListResponses, MembersRemoveData, MembersRemoveErrors, MembersRemoveResponses, NodeProofsListData, NodeProofsListErrors, NodeProofsListResponses, NodesDecommissionData, NodesDecommissionErrors, NodesDecommissionResponses, NodesGetData, NodesGetErrors, NodesGetResponses, NodesListData, NodesListErrors, NodesListResponses, NodesRegisterData, NodesRegisterErrors, NodesRegisterResponses, OperationsLivenessData, OperationsLivenessResponses, OperationsReadinessData, OperationsReadinessErrors, OperationsReadinessResponses, OperationsRenderData, OperationsRenderResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensGetData, TokensGetErrors, TokensGetResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,211 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: keyof ClientMeta extends never ? Record<string, unknown> : ClientMeta;
 };
+
+/**
+ * Epochs, newest first.
+ */
+export const adminEpochsList = <ThrowOnError extends boolean = false>(options?: Options<AdminEpochsListData, ThrowOnError>): RequestResult<AdminEpochsListResponses, AdminEpochsListErrors, ThrowOnError> => (options?.client ?? client).get<AdminEpochsListResponses, AdminEpochsListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/epochs',
+    ...options
+});
+
+/**
+ * The open epoch.
+ */
+export const adminEpochsCurrent = <ThrowOnError extends boolean = false>(options?: Options<AdminEpochsCurrentData, ThrowOnError>): RequestResult<AdminEpochsCurrentResponses, AdminEpochsCurrentErrors, ThrowOnError> => (options?.client ?? client).get<AdminEpochsCurrentResponses, AdminEpochsCurrentErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/epochs/current',
+    ...options
+});
+
+/**
+ * An epoch with the eligible set it fixed for the next one.
+ */
+export const adminEpochsGet = <ThrowOnError extends boolean = false>(options: Options<AdminEpochsGetData, ThrowOnError>): RequestResult<AdminEpochsGetResponses, AdminEpochsGetErrors, ThrowOnError> => (options.client ?? client).get<AdminEpochsGetResponses, AdminEpochsGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/epochs/{number}',
+    ...options
+});
+
+/**
+ * List every node, filtered by operator, zone, class, status, eligibility and free capacity.
+ */
+export const adminNodesList = <ThrowOnError extends boolean = false>(options?: Options<AdminNodesListData, ThrowOnError>): RequestResult<AdminNodesListResponses, AdminNodesListErrors, ThrowOnError> => (options?.client ?? client).get<AdminNodesListResponses, AdminNodesListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/nodes',
+    ...options
+});
+
+/**
+ * Get any node.
+ */
+export const adminNodesGet = <ThrowOnError extends boolean = false>(options: Options<AdminNodesGetData, ThrowOnError>): RequestResult<AdminNodesGetResponses, AdminNodesGetErrors, ThrowOnError> => (options.client ?? client).get<AdminNodesGetResponses, AdminNodesGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/nodes/{nodeId}',
+    ...options
+});
+
+/**
+ * Decommission a node: no new placements; it drains and is decommissioned once nothing runs there.
+ */
+export const adminNodesDecommission = <ThrowOnError extends boolean = false>(options: Options<AdminNodesDecommissionData, ThrowOnError>): RequestResult<AdminNodesDecommissionResponses, AdminNodesDecommissionErrors, ThrowOnError> => (options.client ?? client).post<AdminNodesDecommissionResponses, AdminNodesDecommissionErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/nodes/{nodeId}/decommission',
+    ...options
+});
+
+/**
+ * Jail a node: out of placement at once, until unjailed.
+ */
+export const adminNodesJail = <ThrowOnError extends boolean = false>(options: Options<AdminNodesJailData, ThrowOnError>): RequestResult<AdminNodesJailResponses, AdminNodesJailErrors, ThrowOnError> => (options.client ?? client).post<AdminNodesJailResponses, AdminNodesJailErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/nodes/{nodeId}/jail',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Verify the node's whole proof chain: tampering with any stored proof shows here.
+ */
+export const adminNodesVerifyChain = <ThrowOnError extends boolean = false>(options: Options<AdminNodesVerifyChainData, ThrowOnError>): RequestResult<AdminNodesVerifyChainResponses, AdminNodesVerifyChainErrors, ThrowOnError> => (options.client ?? client).get<AdminNodesVerifyChainResponses, AdminNodesVerifyChainErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/nodes/{nodeId}/proof-chain',
+    ...options
+});
+
+/**
+ * Lift a jail; the node is a candidate again and re-earns eligibility.
+ */
+export const adminNodesUnjail = <ThrowOnError extends boolean = false>(options: Options<AdminNodesUnjailData, ThrowOnError>): RequestResult<AdminNodesUnjailResponses, AdminNodesUnjailErrors, ThrowOnError> => (options.client ?? client).post<AdminNodesUnjailResponses, AdminNodesUnjailErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/nodes/{nodeId}/unjail',
+    ...options
+});
+
+/**
+ * Report that the node is alive, its observed usage and the states of its VMs.
+ */
+export const heartbeatsRecord = <ThrowOnError extends boolean = false>(options: Options<HeartbeatsRecordData, ThrowOnError>): RequestResult<HeartbeatsRecordResponses, HeartbeatsRecordErrors, ThrowOnError> => (options.client ?? client).post<HeartbeatsRecordResponses, HeartbeatsRecordErrors, ThrowOnError>({
+    security: [{
+            key: 'node-session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/agent/v1/heartbeats',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The node the session belongs to, as its operator sees it.
+ */
+export const agentNodeGet = <ThrowOnError extends boolean = false>(options?: Options<AgentNodeGetData, ThrowOnError>): RequestResult<AgentNodeGetResponses, AgentNodeGetErrors, ThrowOnError> => (options?.client ?? client).get<AgentNodeGetResponses, AgentNodeGetErrors, ThrowOnError>({
+    security: [{
+            key: 'node-session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/agent/v1/node',
+    ...options
+});
+
+/**
+ * Submit a presence proof. It is verified and appended to the node’s proof chain; invalid proofs count against the node.
+ */
+export const agentProofsSubmit = <ThrowOnError extends boolean = false>(options: Options<AgentProofsSubmitData, ThrowOnError>): RequestResult<AgentProofsSubmitResponses, AgentProofsSubmitErrors, ThrowOnError> => (options.client ?? client).post<AgentProofsSubmitResponses, AgentProofsSubmitErrors, ThrowOnError>({
+    security: [{
+            key: 'node-session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/agent/v1/proofs',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The node’s next presence challenge: the VDF input on its chain head and the open epoch’s seed.
+ */
+export const agentProofsChallenge = <ThrowOnError extends boolean = false>(options?: Options<AgentProofsChallengeData, ThrowOnError>): RequestResult<AgentProofsChallengeResponses, AgentProofsChallengeErrors, ThrowOnError> => (options?.client ?? client).get<AgentProofsChallengeResponses, AgentProofsChallengeErrors, ThrowOnError>({
+    security: [{
+            key: 'node-session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/agent/v1/proofs/challenge',
+    ...options
+});
+
+/**
+ * Open a node session with the signed nonce; answers a short-lived node token.
+ */
+export const agentSessionsOpen = <ThrowOnError extends boolean = false>(options: Options<AgentSessionsOpenData, ThrowOnError>): RequestResult<AgentSessionsOpenResponses, AgentSessionsOpenErrors, ThrowOnError> => (options.client ?? client).post<AgentSessionsOpenResponses, AgentSessionsOpenErrors, ThrowOnError>({
+    url: '/agent/v1/sessions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Ask for a single-use nonce to sign with the node key.
+ */
+export const agentSessionsChallenge = <ThrowOnError extends boolean = false>(options: Options<AgentSessionsChallengeData, ThrowOnError>): RequestResult<AgentSessionsChallengeResponses, AgentSessionsChallengeErrors, ThrowOnError> => (options.client ?? client).post<AgentSessionsChallengeResponses, AgentSessionsChallengeErrors, ThrowOnError>({
+    url: '/agent/v1/sessions/challenge',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
 
 /**
  * Liveness: the process is up.
@@ -37,7 +242,11 @@ export const operationsReadiness = <ThrowOnError extends boolean = false>(option
  * List the caller's accounts.
  */
 export const accountsList = <ThrowOnError extends boolean = false>(options?: Options<AccountsListData, ThrowOnError>): RequestResult<AccountsListResponses, AccountsListErrors, ThrowOnError> => (options?.client ?? client).get<AccountsListResponses, AccountsListErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/accounts',
     ...options
 });
@@ -46,7 +255,11 @@ export const accountsList = <ThrowOnError extends boolean = false>(options?: Opt
  * Get an account.
  */
 export const accountsGet = <ThrowOnError extends boolean = false>(options: Options<AccountsGetData, ThrowOnError>): RequestResult<AccountsGetResponses, AccountsGetErrors, ThrowOnError> => (options.client ?? client).get<AccountsGetResponses, AccountsGetErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/accounts/{accountId}',
     ...options
 });
@@ -55,7 +268,11 @@ export const accountsGet = <ThrowOnError extends boolean = false>(options: Optio
  * Rename an account (admins and owners).
  */
 export const accountsRename = <ThrowOnError extends boolean = false>(options: Options<AccountsRenameData, ThrowOnError>): RequestResult<AccountsRenameResponses, AccountsRenameErrors, ThrowOnError> => (options.client ?? client).patch<AccountsRenameResponses, AccountsRenameErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/accounts/{accountId}',
     ...options,
     headers: {
@@ -68,7 +285,11 @@ export const accountsRename = <ThrowOnError extends boolean = false>(options: Op
  * List the account's members.
  */
 export const membersList = <ThrowOnError extends boolean = false>(options: Options<MembersListData, ThrowOnError>): RequestResult<MembersListResponses, MembersListErrors, ThrowOnError> => (options.client ?? client).get<MembersListResponses, MembersListErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/accounts/{accountId}/members',
     ...options
 });
@@ -77,7 +298,11 @@ export const membersList = <ThrowOnError extends boolean = false>(options: Optio
  * Add an existing user as a member (admins; only owners add owners).
  */
 export const membersAdd = <ThrowOnError extends boolean = false>(options: Options<MembersAddData, ThrowOnError>): RequestResult<MembersAddResponses, MembersAddErrors, ThrowOnError> => (options.client ?? client).post<MembersAddResponses, MembersAddErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/accounts/{accountId}/members',
     ...options,
     headers: {
@@ -90,7 +315,11 @@ export const membersAdd = <ThrowOnError extends boolean = false>(options: Option
  * Remove a member (admins), or leave the account (yourself).
  */
 export const membersRemove = <ThrowOnError extends boolean = false>(options: Options<MembersRemoveData, ThrowOnError>): RequestResult<MembersRemoveResponses, MembersRemoveErrors, ThrowOnError> => (options.client ?? client).delete<MembersRemoveResponses, MembersRemoveErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/accounts/{accountId}/members/{userId}',
     ...options
 });
@@ -99,7 +328,11 @@ export const membersRemove = <ThrowOnError extends boolean = false>(options: Opt
  * Get a member.
  */
 export const membersGet = <ThrowOnError extends boolean = false>(options: Options<MembersGetData, ThrowOnError>): RequestResult<MembersGetResponses, MembersGetErrors, ThrowOnError> => (options.client ?? client).get<MembersGetResponses, MembersGetErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/accounts/{accountId}/members/{userId}',
     ...options
 });
@@ -108,7 +341,11 @@ export const membersGet = <ThrowOnError extends boolean = false>(options: Option
  * Change a member's role (only owners change ownership; the last owner stays owner).
  */
 export const membersChangeRole = <ThrowOnError extends boolean = false>(options: Options<MembersChangeRoleData, ThrowOnError>): RequestResult<MembersChangeRoleResponses, MembersChangeRoleErrors, ThrowOnError> => (options.client ?? client).patch<MembersChangeRoleResponses, MembersChangeRoleErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/accounts/{accountId}/members/{userId}',
     ...options,
     headers: {
@@ -118,10 +355,83 @@ export const membersChangeRole = <ThrowOnError extends boolean = false>(options:
 });
 
 /**
+ * List the account's nodes with live status, capacity and epoch standing.
+ */
+export const nodesList = <ThrowOnError extends boolean = false>(options: Options<NodesListData, ThrowOnError>): RequestResult<NodesListResponses, NodesListErrors, ThrowOnError> => (options.client ?? client).get<NodesListResponses, NodesListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/nodes',
+    ...options
+});
+
+/**
+ * Register a node the account operates. It starts as a candidate and earns eligibility by proving presence.
+ */
+export const nodesRegister = <ThrowOnError extends boolean = false>(options: Options<NodesRegisterData, ThrowOnError>): RequestResult<NodesRegisterResponses, NodesRegisterErrors, ThrowOnError> => (options.client ?? client).post<NodesRegisterResponses, NodesRegisterErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/nodes',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a node.
+ */
+export const nodesGet = <ThrowOnError extends boolean = false>(options: Options<NodesGetData, ThrowOnError>): RequestResult<NodesGetResponses, NodesGetErrors, ThrowOnError> => (options.client ?? client).get<NodesGetResponses, NodesGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/nodes/{nodeId}',
+    ...options
+});
+
+/**
+ * Decommission a node: no new placements; it drains and is decommissioned once nothing runs there.
+ */
+export const nodesDecommission = <ThrowOnError extends boolean = false>(options: Options<NodesDecommissionData, ThrowOnError>): RequestResult<NodesDecommissionResponses, NodesDecommissionErrors, ThrowOnError> => (options.client ?? client).post<NodesDecommissionResponses, NodesDecommissionErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/nodes/{nodeId}/decommission',
+    ...options
+});
+
+/**
+ * The node's accepted presence proofs, newest first: its hash-linked chain.
+ */
+export const nodeProofsList = <ThrowOnError extends boolean = false>(options: Options<NodeProofsListData, ThrowOnError>): RequestResult<NodeProofsListResponses, NodeProofsListErrors, ThrowOnError> => (options.client ?? client).get<NodeProofsListResponses, NodeProofsListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/nodes/{nodeId}/proofs',
+    ...options
+});
+
+/**
  * List the account's active API tokens (never their secrets).
  */
 export const tokensList = <ThrowOnError extends boolean = false>(options: Options<TokensListData, ThrowOnError>): RequestResult<TokensListResponses, TokensListErrors, ThrowOnError> => (options.client ?? client).get<TokensListResponses, TokensListErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/accounts/{accountId}/tokens',
     ...options
 });
@@ -130,7 +440,11 @@ export const tokensList = <ThrowOnError extends boolean = false>(options: Option
  * Create an API token. Its secret is in this response only.
  */
 export const tokensCreate = <ThrowOnError extends boolean = false>(options: Options<TokensCreateData, ThrowOnError>): RequestResult<TokensCreateResponses, TokensCreateErrors, ThrowOnError> => (options.client ?? client).post<TokensCreateResponses, TokensCreateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/accounts/{accountId}/tokens',
     ...options,
     headers: {
@@ -143,7 +457,11 @@ export const tokensCreate = <ThrowOnError extends boolean = false>(options: Opti
  * Revoke an API token; it stops working at once.
  */
 export const tokensRevoke = <ThrowOnError extends boolean = false>(options: Options<TokensRevokeData, ThrowOnError>): RequestResult<TokensRevokeResponses, TokensRevokeErrors, ThrowOnError> => (options.client ?? client).delete<TokensRevokeResponses, TokensRevokeErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/accounts/{accountId}/tokens/{tokenId}',
     ...options
 });
@@ -152,7 +470,11 @@ export const tokensRevoke = <ThrowOnError extends boolean = false>(options: Opti
  * Get an API token (never its secret).
  */
 export const tokensGet = <ThrowOnError extends boolean = false>(options: Options<TokensGetData, ThrowOnError>): RequestResult<TokensGetResponses, TokensGetErrors, ThrowOnError> => (options.client ?? client).get<TokensGetResponses, TokensGetErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/accounts/{accountId}/tokens/{tokenId}',
     ...options
 });
@@ -209,7 +531,11 @@ export const authSignup = <ThrowOnError extends boolean = false>(options: Option
  * Who the caller is: user, token scopes, and the accounts they can act on.
  */
 export const accountsMe = <ThrowOnError extends boolean = false>(options?: Options<AccountsMeData, ThrowOnError>): RequestResult<AccountsMeResponses, AccountsMeErrors, ThrowOnError> => (options?.client ?? client).get<AccountsMeResponses, AccountsMeErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
     url: '/v1/me',
     ...options
 });

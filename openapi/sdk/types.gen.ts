@@ -31,6 +31,26 @@ export type AddMemberDto = {
     role: 'viewer' | 'member' | 'admin' | 'owner';
 };
 
+export type AgentSettingsDto = {
+    epochSeconds: number;
+    /**
+     * Send a heartbeat this often.
+     */
+    heartbeatIntervalSeconds: number;
+    /**
+     * Prove presence once per interval.
+     */
+    proofIntervalSeconds: number;
+    /**
+     * Silence for this long makes the node unreachable.
+     */
+    unreachableAfterSeconds: number;
+    /**
+     * The VDF delay T of every proof.
+     */
+    vdfIterations: number;
+};
+
 export type ApiTokenPage = {
     items: Array<ApiTokenResponseDto>;
     /**
@@ -108,6 +128,144 @@ export type CreatedApiTokenDto = {
     token: string;
 };
 
+export type EpochDetailDto = {
+    closedAt: string | null;
+    /**
+     * Fixed at the close: how many nodes are eligible in the next epoch.
+     */
+    eligibleCount: number;
+    /**
+     * The nodes eligible for placement in the next epoch, sorted.
+     */
+    eligibleNodeIds: Array<string>;
+    /**
+     * SHA-256 commitment to the sorted eligible node ids.
+     */
+    eligibleSetHash: string | null;
+    endsAt: string;
+    /**
+     * Fixed at the close: the seed of the next epoch.
+     */
+    nextSeed: string | null;
+    number: number;
+    /**
+     * The seed every proof of the epoch commits to.
+     */
+    seed: string;
+    startsAt: string;
+    status: 'open' | 'closed';
+    summary: EpochSummaryDto | null;
+};
+
+export type EpochPage = {
+    items: Array<EpochResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type EpochProofCountsDto = {
+    epoch: number;
+    /**
+     * Proofs the node owes for the whole epoch.
+     */
+    expectedProofs: number;
+    /**
+     * Rejected proofs counted against the node.
+     */
+    invalidProofs: number;
+    validProofs: number;
+};
+
+export type EpochResponseDto = {
+    closedAt: string | null;
+    /**
+     * Fixed at the close: how many nodes are eligible in the next epoch.
+     */
+    eligibleCount: number;
+    /**
+     * SHA-256 commitment to the sorted eligible node ids.
+     */
+    eligibleSetHash: string | null;
+    endsAt: string;
+    /**
+     * Fixed at the close: the seed of the next epoch.
+     */
+    nextSeed: string | null;
+    number: number;
+    /**
+     * The seed every proof of the epoch commits to.
+     */
+    seed: string;
+    startsAt: string;
+    status: 'open' | 'closed';
+    summary: EpochSummaryDto | null;
+};
+
+export type EpochStandingDto = {
+    /**
+     * Epochs in a row without a valid proof.
+     */
+    consecutiveAbsentEpochs: number;
+    /**
+     * Good epochs in a row.
+     */
+    consecutiveGoodEpochs: number;
+    /**
+     * Proofs so far in the open epoch.
+     */
+    current: EpochProofCountsDto | null;
+    /**
+     * The open epoch.
+     */
+    currentEpoch: number | null;
+    /**
+     * In the set eligible for placement in the current epoch.
+     */
+    eligible: boolean;
+    /**
+     * Good epochs in a row a candidate needs to become active.
+     */
+    epochsToActivate: number;
+    jailReason: 'invalid_proofs' | 'absence' | 'admin';
+    /**
+     * Last epoch of the jail term; null when not jailed or jailed by an admin.
+     */
+    jailedUntilEpoch: number | null;
+    /**
+     * Last epoch the node ended active.
+     */
+    lastActiveEpoch: number | null;
+    /**
+     * How the node fared in the last closed epoch.
+     */
+    lastEpoch: LastEpochResultDto | null;
+};
+
+export type EpochSummaryDto = {
+    /**
+     * Nodes by status after the close.
+     */
+    byStatus: {
+        [key: string]: number;
+    };
+    /**
+     * Nodes eligible for placement in the next epoch.
+     */
+    eligible: number;
+    /**
+     * Nodes judged at the close.
+     */
+    nodes: number;
+    /**
+     * Nodes by transition: promoted, demoted, jailed, released, ...
+     */
+    transitions: {
+        [key: string]: number;
+    };
+};
+
 export type FieldErrorDto = {
     code: string;
     /**
@@ -115,6 +273,90 @@ export type FieldErrorDto = {
      */
     field: string;
     message: string;
+};
+
+export type GpuDto = {
+    count: number;
+    model: string;
+};
+
+export type HeartbeatAckDto = {
+    /**
+     * Eligible for placement in the current epoch.
+     */
+    eligible: boolean;
+    /**
+     * The open epoch.
+     */
+    epoch: number;
+    heartbeatIntervalSeconds: number;
+    nodeId: string;
+    serverTime: string;
+    status: 'candidate' | 'active' | 'standby' | 'unreachable' | 'draining' | 'decommissioned' | 'jailed';
+};
+
+export type HeartbeatDto = {
+    /**
+     * The address the agent can be reached at; used when none was registered.
+     */
+    address?: string;
+    agentVersion?: string;
+    /**
+     * What the agent observes in use. Informational: capacity is what was registered.
+     */
+    usage: HeartbeatUsageDto;
+    /**
+     * Every VM the node runs, with its state.
+     */
+    vms: Array<HeartbeatVmDto>;
+};
+
+export type HeartbeatUsageDto = {
+    diskGib: number;
+    memoryMib: number;
+    /**
+     * vCPUs busy (may be fractional).
+     */
+    vcpu: number;
+};
+
+export type HeartbeatVmDto = {
+    id: string;
+    /**
+     * What the hypervisor said, for failures.
+     */
+    message?: string;
+    /**
+     * When the VM entered this state.
+     */
+    since?: string;
+    state: 'provisioning' | 'running' | 'stopped' | 'failed';
+};
+
+export type JailNodeDto = {
+    /**
+     * Why; shown to admins.
+     */
+    note?: string;
+};
+
+export type LastEpochResultDto = {
+    eligibleAfter: boolean;
+    epoch: number;
+    /**
+     * Proofs the node owes for the whole epoch.
+     */
+    expectedProofs: number;
+    /**
+     * Rejected proofs counted against the node.
+     */
+    invalidProofs: number;
+    /**
+     * Valid over expected proofs, capped at 1.
+     */
+    share: number;
+    statusAfter: 'candidate' | 'active' | 'standby' | 'unreachable' | 'draining' | 'decommissioned' | 'jailed';
+    validProofs: number;
 };
 
 export type LivenessDto = {
@@ -170,6 +412,137 @@ export type MemberResponseDto = {
     userId: string;
 };
 
+export type NodeCapacityDto = {
+    /**
+     * Disk in GiB.
+     */
+    diskGib: number;
+    gpus?: Array<GpuDto>;
+    /**
+     * Memory in MiB.
+     */
+    memoryMib: number;
+    vcpu: number;
+};
+
+export type NodeFreeResourcesDto = {
+    diskGib: number;
+    memoryMib: number;
+    vcpu: number;
+};
+
+export type NodePage = {
+    items: Array<NodeResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type NodeProofDto = {
+    acceptedAt: string;
+    epoch: number;
+    /**
+     * Hash of this entry; the next entry’s previousHash.
+     */
+    hash: string;
+    input: string;
+    iterations: number;
+    output: string;
+    previousHash: string;
+    proof: string;
+    sequence: number;
+};
+
+export type NodeProofPage = {
+    items: Array<NodeProofDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type NodeResourcesDto = {
+    diskGib: number;
+    gpus: Array<GpuDto>;
+    memoryMib: number;
+    vcpu: number;
+};
+
+export type NodeResponseDto = {
+    accountId: string;
+    /**
+     * Where gateways route to: the registered address, else the agent’s reported one.
+     */
+    address: string | null;
+    agentVersion: string | null;
+    /**
+     * Reserved by VMs placed on the node.
+     */
+    allocated: NodeResourcesDto;
+    arch: 'x86_64' | 'arm64';
+    capacity: NodeResourcesDto;
+    class: 'bare-metal' | 'datacenter' | 'edge';
+    createdAt: string;
+    decommissionRequestedAt: string | null;
+    decommissionedAt: string | null;
+    epochStanding: EpochStandingDto;
+    free: NodeFreeResourcesDto;
+    id: string;
+    lastSeenAt: string | null;
+    name: string;
+    /**
+     * Ed25519 public key, base64url.
+     */
+    publicKey: string;
+    status: 'candidate' | 'active' | 'standby' | 'unreachable' | 'draining' | 'decommissioned' | 'jailed';
+    statusChangedAt: string;
+    updatedAt: string;
+    /**
+     * The last heartbeat’s observations (informational).
+     */
+    usage: NodeUsageDto | null;
+    virtualization: boolean;
+    zone: string;
+};
+
+export type NodeSessionDto = {
+    /**
+     * Seconds until the token expires; open a new session before then.
+     */
+    expiresIn: number;
+    node: SessionNodeDto;
+    settings: AgentSettingsDto;
+    /**
+     * Bearer token for /agent/v1 routes.
+     */
+    token: string;
+    tokenType: string;
+};
+
+export type NodeUsageDto = {
+    diskGib: number;
+    memoryMib: number;
+    reportedAt: string;
+    /**
+     * vCPUs in use, as the agent observed.
+     */
+    vcpu: number;
+    /**
+     * VMs the agent reported.
+     */
+    vms: number;
+};
+
+export type OpenSessionDto = {
+    nodeId: string;
+    nonce: string;
+    /**
+     * Ed25519 signature of the challenge’s signingInput, base64url (64 bytes).
+     */
+    signature: string;
+};
+
 export type ProblemDto = {
     /**
      * Stable, machine-readable error code.
@@ -191,6 +564,55 @@ export type ProblemDto = {
     type: string;
 };
 
+export type ProofChainVerificationDto = {
+    /**
+     * The first sequence number where the chain breaks.
+     */
+    brokenAtSequence: number | null;
+    /**
+     * Entries checked.
+     */
+    entries: number;
+    /**
+     * The chain is whole: every entry links to the one before and hashes to its stored hash, and the heads recorded at epoch closes are still in it.
+     */
+    intact: boolean;
+    nodeId: string;
+    problem: string | null;
+};
+
+export type ProofChallengeDto = {
+    /**
+     * The open epoch.
+     */
+    epoch: number;
+    /**
+     * When the epoch is due to close; proofs on it are stale after the close.
+     */
+    epochEndsAt: string;
+    /**
+     * The VDF input, H(previous proof ‖ epoch seed ‖ node id), 64 hex digits.
+     */
+    input: string;
+    /**
+     * The VDF delay T.
+     */
+    iterations: number;
+    /**
+     * Proofs submitted before this are rejected as too early.
+     */
+    notBefore: string | null;
+    /**
+     * Hash of the node’s latest accepted proof (64 zeros for the first).
+     */
+    previousHash: string;
+    proofIntervalSeconds: number;
+    /**
+     * The sequence number the proof will get in the node’s chain.
+     */
+    sequence: number;
+};
+
 export type ReadinessChecksDto = {
     postgres: 'ok' | 'failing';
     redis: 'ok' | 'failing';
@@ -208,6 +630,65 @@ export type RefreshDto = {
     refreshToken: string;
 };
 
+export type RegisterNodeDto = {
+    /**
+     * Host name or IP address gateways route to; the agent’s reported address when omitted.
+     */
+    address?: string;
+    arch: 'x86_64' | 'arm64';
+    /**
+     * What the node offers. Fixed at registration: agents cannot raise it.
+     */
+    capacity: NodeCapacityDto;
+    /**
+     * VMs run only on bare-metal and datacenter nodes with virtualization.
+     */
+    class: 'bare-metal' | 'datacenter' | 'edge';
+    /**
+     * A DNS label, unique in the account.
+     */
+    name: string;
+    /**
+     * The node’s Ed25519 public key: 32 raw bytes in base64url (or base64), or a PEM `PUBLIC KEY` block.
+     */
+    publicKey: string;
+    /**
+     * Hardware virtualization is available (KVM or equivalent).
+     */
+    virtualization: boolean;
+    /**
+     * The placement zone, a DNS label.
+     */
+    zone: string;
+};
+
+export type SessionChallengeDto = {
+    expiresAt: string;
+    nodeId: string;
+    /**
+     * Single-use; sign `signingInput` with the node key before `expiresAt`.
+     */
+    nonce: string;
+    /**
+     * The exact UTF-8 text to sign with Ed25519: `statemesh/agent-session/v1\n<nodeId>\n<nonce>`.
+     */
+    signingInput: string;
+};
+
+export type SessionChallengeRequestDto = {
+    /**
+     * The node the agent runs as.
+     */
+    nodeId: string;
+};
+
+export type SessionNodeDto = {
+    accountId: string;
+    id: string;
+    name: string;
+    status: 'candidate' | 'active' | 'standby' | 'unreachable' | 'draining' | 'decommissioned' | 'jailed';
+};
+
 export type SignupDto = {
     /**
      * Name of the account created with the user; defaults from the email.
@@ -220,6 +701,27 @@ export type SignupDto = {
     password: string;
 };
 
+export type SubmitProofDto = {
+    epoch: number;
+    /**
+     * 64 lowercase hex digits.
+     */
+    input: string;
+    iterations: number;
+    /**
+     * y = x^(2^T): 512 lowercase hex digits.
+     */
+    output: string;
+    /**
+     * 64 lowercase hex digits.
+     */
+    previousHash: string;
+    /**
+     * The Wesolowski proof π: 512 lowercase hex digits.
+     */
+    proof: string;
+};
+
 export type UpdateAccountDto = {
     name: string;
 };
@@ -227,6 +729,557 @@ export type UpdateAccountDto = {
 export type UpdateMemberDto = {
     role: 'viewer' | 'member' | 'admin' | 'owner';
 };
+
+export type AdminEpochsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/admin/v1/epochs';
+};
+
+export type AdminEpochsListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminEpochsListError = AdminEpochsListErrors[keyof AdminEpochsListErrors];
+
+export type AdminEpochsListResponses = {
+    200: EpochPage;
+};
+
+export type AdminEpochsListResponse = AdminEpochsListResponses[keyof AdminEpochsListResponses];
+
+export type AdminEpochsCurrentData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/admin/v1/epochs/current';
+};
+
+export type AdminEpochsCurrentErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminEpochsCurrentError = AdminEpochsCurrentErrors[keyof AdminEpochsCurrentErrors];
+
+export type AdminEpochsCurrentResponses = {
+    200: EpochDetailDto;
+};
+
+export type AdminEpochsCurrentResponse = AdminEpochsCurrentResponses[keyof AdminEpochsCurrentResponses];
+
+export type AdminEpochsGetData = {
+    body?: never;
+    path: {
+        number: number;
+    };
+    query?: never;
+    url: '/admin/v1/epochs/{number}';
+};
+
+export type AdminEpochsGetErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminEpochsGetError = AdminEpochsGetErrors[keyof AdminEpochsGetErrors];
+
+export type AdminEpochsGetResponses = {
+    200: EpochDetailDto;
+};
+
+export type AdminEpochsGetResponse = AdminEpochsGetResponses[keyof AdminEpochsGetResponses];
+
+export type AdminNodesListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only nodes of this operator account.
+         */
+        accountId?: string;
+        zone?: string;
+        class?: 'bare-metal' | 'datacenter' | 'edge';
+        status?: 'candidate' | 'active' | 'standby' | 'unreachable' | 'draining' | 'decommissioned' | 'jailed';
+        /**
+         * Only nodes in (true) or out of (false) the current epoch’s eligible set.
+         */
+        eligible?: boolean;
+        /**
+         * At least this many unallocated vCPUs.
+         */
+        minFreeVcpu?: number;
+        /**
+         * At least this much unallocated memory, MiB.
+         */
+        minFreeMemoryMib?: number;
+        /**
+         * At least this much unallocated disk, GiB.
+         */
+        minFreeDiskGib?: number;
+    };
+    url: '/admin/v1/nodes';
+};
+
+export type AdminNodesListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminNodesListError = AdminNodesListErrors[keyof AdminNodesListErrors];
+
+export type AdminNodesListResponses = {
+    200: NodePage;
+};
+
+export type AdminNodesListResponse = AdminNodesListResponses[keyof AdminNodesListResponses];
+
+export type AdminNodesGetData = {
+    body?: never;
+    path: {
+        nodeId: string;
+    };
+    query?: never;
+    url: '/admin/v1/nodes/{nodeId}';
+};
+
+export type AdminNodesGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminNodesGetError = AdminNodesGetErrors[keyof AdminNodesGetErrors];
+
+export type AdminNodesGetResponses = {
+    200: NodeResponseDto;
+};
+
+export type AdminNodesGetResponse = AdminNodesGetResponses[keyof AdminNodesGetResponses];
+
+export type AdminNodesDecommissionData = {
+    body?: never;
+    path: {
+        nodeId: string;
+    };
+    query?: never;
+    url: '/admin/v1/nodes/{nodeId}/decommission';
+};
+
+export type AdminNodesDecommissionErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminNodesDecommissionError = AdminNodesDecommissionErrors[keyof AdminNodesDecommissionErrors];
+
+export type AdminNodesDecommissionResponses = {
+    202: NodeResponseDto;
+};
+
+export type AdminNodesDecommissionResponse = AdminNodesDecommissionResponses[keyof AdminNodesDecommissionResponses];
+
+export type AdminNodesJailData = {
+    body: JailNodeDto;
+    path: {
+        nodeId: string;
+    };
+    query?: never;
+    url: '/admin/v1/nodes/{nodeId}/jail';
+};
+
+export type AdminNodesJailErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminNodesJailError = AdminNodesJailErrors[keyof AdminNodesJailErrors];
+
+export type AdminNodesJailResponses = {
+    200: NodeResponseDto;
+};
+
+export type AdminNodesJailResponse = AdminNodesJailResponses[keyof AdminNodesJailResponses];
+
+export type AdminNodesVerifyChainData = {
+    body?: never;
+    path: {
+        nodeId: string;
+    };
+    query?: never;
+    url: '/admin/v1/nodes/{nodeId}/proof-chain';
+};
+
+export type AdminNodesVerifyChainErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminNodesVerifyChainError = AdminNodesVerifyChainErrors[keyof AdminNodesVerifyChainErrors];
+
+export type AdminNodesVerifyChainResponses = {
+    200: ProofChainVerificationDto;
+};
+
+export type AdminNodesVerifyChainResponse = AdminNodesVerifyChainResponses[keyof AdminNodesVerifyChainResponses];
+
+export type AdminNodesUnjailData = {
+    body?: never;
+    path: {
+        nodeId: string;
+    };
+    query?: never;
+    url: '/admin/v1/nodes/{nodeId}/unjail';
+};
+
+export type AdminNodesUnjailErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminNodesUnjailError = AdminNodesUnjailErrors[keyof AdminNodesUnjailErrors];
+
+export type AdminNodesUnjailResponses = {
+    200: NodeResponseDto;
+};
+
+export type AdminNodesUnjailResponse = AdminNodesUnjailResponses[keyof AdminNodesUnjailResponses];
+
+export type HeartbeatsRecordData = {
+    body: HeartbeatDto;
+    path?: never;
+    query?: never;
+    url: '/agent/v1/heartbeats';
+};
+
+export type HeartbeatsRecordErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type HeartbeatsRecordError = HeartbeatsRecordErrors[keyof HeartbeatsRecordErrors];
+
+export type HeartbeatsRecordResponses = {
+    200: HeartbeatAckDto;
+};
+
+export type HeartbeatsRecordResponse = HeartbeatsRecordResponses[keyof HeartbeatsRecordResponses];
+
+export type AgentNodeGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/agent/v1/node';
+};
+
+export type AgentNodeGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AgentNodeGetError = AgentNodeGetErrors[keyof AgentNodeGetErrors];
+
+export type AgentNodeGetResponses = {
+    200: NodeResponseDto;
+};
+
+export type AgentNodeGetResponse = AgentNodeGetResponses[keyof AgentNodeGetResponses];
+
+export type AgentProofsSubmitData = {
+    body: SubmitProofDto;
+    path?: never;
+    query?: never;
+    url: '/agent/v1/proofs';
+};
+
+export type AgentProofsSubmitErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AgentProofsSubmitError = AgentProofsSubmitErrors[keyof AgentProofsSubmitErrors];
+
+export type AgentProofsSubmitResponses = {
+    201: NodeProofDto;
+};
+
+export type AgentProofsSubmitResponse = AgentProofsSubmitResponses[keyof AgentProofsSubmitResponses];
+
+export type AgentProofsChallengeData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/agent/v1/proofs/challenge';
+};
+
+export type AgentProofsChallengeErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AgentProofsChallengeError = AgentProofsChallengeErrors[keyof AgentProofsChallengeErrors];
+
+export type AgentProofsChallengeResponses = {
+    200: ProofChallengeDto;
+};
+
+export type AgentProofsChallengeResponse = AgentProofsChallengeResponses[keyof AgentProofsChallengeResponses];
+
+export type AgentSessionsOpenData = {
+    body: OpenSessionDto;
+    path?: never;
+    query?: never;
+    url: '/agent/v1/sessions';
+};
+
+export type AgentSessionsOpenErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AgentSessionsOpenError = AgentSessionsOpenErrors[keyof AgentSessionsOpenErrors];
+
+export type AgentSessionsOpenResponses = {
+    201: NodeSessionDto;
+};
+
+export type AgentSessionsOpenResponse = AgentSessionsOpenResponses[keyof AgentSessionsOpenResponses];
+
+export type AgentSessionsChallengeData = {
+    body: SessionChallengeRequestDto;
+    path?: never;
+    query?: never;
+    url: '/agent/v1/sessions/challenge';
+};
+
+export type AgentSessionsChallengeErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AgentSessionsChallengeError = AgentSessionsChallengeErrors[keyof AgentSessionsChallengeErrors];
+
+export type AgentSessionsChallengeResponses = {
+    201: SessionChallengeDto;
+};
+
+export type AgentSessionsChallengeResponse = AgentSessionsChallengeResponses[keyof AgentSessionsChallengeResponses];
 
 export type OperationsLivenessData = {
     body?: never;
@@ -667,6 +1720,248 @@ export type MembersChangeRoleResponses = {
 };
 
 export type MembersChangeRoleResponse = MembersChangeRoleResponses[keyof MembersChangeRoleResponses];
+
+export type NodesListData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        status?: 'candidate' | 'active' | 'standby' | 'unreachable' | 'draining' | 'decommissioned' | 'jailed';
+        zone?: string;
+    };
+    url: '/v1/accounts/{accountId}/nodes';
+};
+
+export type NodesListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type NodesListError = NodesListErrors[keyof NodesListErrors];
+
+export type NodesListResponses = {
+    200: NodePage;
+};
+
+export type NodesListResponse = NodesListResponses[keyof NodesListResponses];
+
+export type NodesRegisterData = {
+    body: RegisterNodeDto;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/nodes';
+};
+
+export type NodesRegisterErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type NodesRegisterError = NodesRegisterErrors[keyof NodesRegisterErrors];
+
+export type NodesRegisterResponses = {
+    201: NodeResponseDto;
+};
+
+export type NodesRegisterResponse = NodesRegisterResponses[keyof NodesRegisterResponses];
+
+export type NodesGetData = {
+    body?: never;
+    path: {
+        nodeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/nodes/{nodeId}';
+};
+
+export type NodesGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type NodesGetError = NodesGetErrors[keyof NodesGetErrors];
+
+export type NodesGetResponses = {
+    200: NodeResponseDto;
+};
+
+export type NodesGetResponse = NodesGetResponses[keyof NodesGetResponses];
+
+export type NodesDecommissionData = {
+    body?: never;
+    path: {
+        nodeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/nodes/{nodeId}/decommission';
+};
+
+export type NodesDecommissionErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type NodesDecommissionError = NodesDecommissionErrors[keyof NodesDecommissionErrors];
+
+export type NodesDecommissionResponses = {
+    202: NodeResponseDto;
+};
+
+export type NodesDecommissionResponse = NodesDecommissionResponses[keyof NodesDecommissionResponses];
+
+export type NodeProofsListData = {
+    body?: never;
+    path: {
+        nodeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only proofs of this epoch.
+         */
+        epoch?: number;
+    };
+    url: '/v1/accounts/{accountId}/nodes/{nodeId}/proofs';
+};
+
+export type NodeProofsListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type NodeProofsListError = NodeProofsListErrors[keyof NodeProofsListErrors];
+
+export type NodeProofsListResponses = {
+    200: NodeProofPage;
+};
+
+export type NodeProofsListResponse = NodeProofsListResponses[keyof NodeProofsListResponses];
 
 export type TokensListData = {
     body?: never;

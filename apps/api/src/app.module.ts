@@ -4,22 +4,24 @@ import { ConfigModule, type AppConfig } from '@statemesh/config';
 import { DatabaseModule } from '@statemesh/database';
 import { EtagInterceptor, HttpConventionsModule, IdempotencyInterceptor, ProblemFilter, RateLimitGuard } from '@statemesh/http';
 import { AccessGuard, IdentityModule } from '@statemesh/identity';
+import { NodeSessionGuard, NodesModule } from '@statemesh/nodes';
 import { ObservabilityModule } from '@statemesh/observability';
 import { RedisModule } from '@statemesh/redis';
 import { OperationsController } from './operations/operations.controller';
 
 /**
  * The API process: every bounded context's HTTP surface plus the
- * conventions applied to all of it. Guards run in order (who are you, may
- * you, how often); interceptors from the outside in (idempotent replay, then
- * ETag).
+ * conventions applied to all of it. Guards run in order (who are you — a
+ * user or token, or on agent routes a node — may you, how often);
+ * interceptors from the outside in (idempotent replay, then ETag).
  */
 @Module({
-  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, NodesModule],
   controllers: [OperationsController],
   providers: [
     { provide: APP_FILTER, useExisting: ProblemFilter },
     { provide: APP_GUARD, useExisting: AccessGuard },
+    { provide: APP_GUARD, useExisting: NodeSessionGuard },
     { provide: APP_GUARD, useExisting: RateLimitGuard },
     { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
     { provide: APP_INTERCEPTOR, useExisting: EtagInterceptor },

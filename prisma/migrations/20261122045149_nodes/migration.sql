@@ -33,6 +33,7 @@ CREATE TABLE "nodes" (
     "absentEpochs" INTEGER NOT NULL DEFAULT 0,
     "jailedUntilEpoch" INTEGER,
     "jailReason" "NodeJailReason",
+    "jailNote" TEXT,
     "lastActiveEpoch" INTEGER,
     "lastSeenAt" TIMESTAMPTZ(3),
     "usage" JSONB,
