@@ -56,8 +56,25 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
     logs,
     client: (token?: string) =>
       createClient(createConfig({ baseUrl, headers: token ? { authorization: `Bearer ${token}` } : {} })),
-    close: () => app.close(),
+    close: () => closeApi(app),
   };
+}
+
+/**
+ * Closes the app, letting requests in flight finish. A connection on which
+ * no request ever arrived (a client that connected, then gave up before
+ * sending: agents stopped mid-call do) counts as busy for Node's HTTP
+ * server until its header timeout; such connections are cut after a grace
+ * period so that closing takes seconds, not a minute.
+ */
+async function closeApi(app: NestFastifyApplication): Promise<void> {
+  const server = app.getHttpServer();
+  const cut = setTimeout(() => server.closeAllConnections(), 2_000);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
 }
 
 let counter = 0;
