@@ -1,0 +1,71 @@
+import type { AgentVmState, VmSpec, VolumeAttachmentSpec } from '@statemesh/agent-protocol';
+
+/** One VM as the hypervisor sees it. */
+export interface VmInfo {
+  vmId: string;
+  state: AgentVmState;
+  /** When the VM entered its state. */
+  since: Date;
+  /** Why, for failures. */
+  message?: string;
+  vcpu: number;
+  memoryMib: number;
+  diskGib: number;
+  volumes: string[];
+}
+
+export interface SnapshotInfo {
+  snapshotId: string;
+  vmId: string;
+  sizeGib: number;
+  createdAt: Date;
+}
+
+/** What the node's VMs use now: vCPU and memory of VMs that run or boot, disk of every VM. */
+export interface ResourceUsage {
+  vcpu: number;
+  memoryMib: number;
+  diskGib: number;
+}
+
+export type DriverErrorCode = 'vm.not_found' | 'vm.exists' | 'vm.invalid_state' | 'volume.not_attached' | 'volume.attached' | 'driver.failure';
+
+export class DriverError extends Error {
+  constructor(
+    readonly code: DriverErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DriverError';
+  }
+}
+
+/**
+ * What the agent needs from a hypervisor. Every method is idempotent in
+ * effect where it can be (creating a VM that exists with the same id is
+ * vm.exists, deleting a missing VM succeeds), because the control plane
+ * delivers assignments at least once. Long operations return as soon as they
+ * are under way; completion is reported through onVmStateChange (a VM being
+ * created or started is `provisioning` until it runs).
+ */
+export interface HypervisorDriver {
+  readonly name: string;
+  createVm(spec: VmSpec): Promise<VmInfo>;
+  startVm(vmId: string): Promise<VmInfo>;
+  /** A clean shutdown; the root disk is kept. */
+  stopVm(vmId: string): Promise<VmInfo>;
+  /** Re-images the root disk from the VM's image and boots it (transient VMs). */
+  resetVm(vmId: string): Promise<VmInfo>;
+  /** Stops the VM if needed and removes it with its root disk; a missing VM is fine. */
+  deleteVm(vmId: string): Promise<void>;
+  attachVolume(vmId: string, volume: VolumeAttachmentSpec): Promise<void>;
+  detachVolume(vmId: string, volumeId: string): Promise<void>;
+  /** A crash-consistent snapshot of the root disk. */
+  snapshotVm(vmId: string, snapshotId: string): Promise<SnapshotInfo>;
+  listVms(): Promise<VmInfo[]>;
+  usage(): Promise<ResourceUsage>;
+  /** Calls the listener whenever a VM changes state; returns an unsubscribe function. */
+  onVmStateChange(listener: (vm: VmInfo) => void): () => void;
+  /** Releases the driver's resources (the VMs keep running on a real hypervisor). */
+  close(): Promise<void>;
+}
