@@ -1,0 +1,4 @@
+export * from './compute.errors';
+export * from './placement/placement.types';
+export * from './placement/placement-explanation';
+export * from './placement/scheduler';
