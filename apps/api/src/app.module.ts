@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ConfigModule } from '@statemesh/config';
+import { ConfigModule, type AppConfig } from '@statemesh/config';
 import { DatabaseModule } from '@statemesh/database';
 import { EtagInterceptor, HttpConventionsModule, IdempotencyInterceptor, ProblemFilter, RateLimitGuard } from '@statemesh/http';
 import { AccessGuard, IdentityModule } from '@statemesh/identity';
@@ -15,7 +15,7 @@ import { OperationsController } from './operations/operations.controller';
  * ETag).
  */
 @Module({
-  imports: [ConfigModule, DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule],
   controllers: [OperationsController],
   providers: [
     { provide: APP_FILTER, useExisting: ProblemFilter },
@@ -25,4 +25,8 @@ import { OperationsController } from './operations/operations.controller';
     { provide: APP_INTERCEPTOR, useExisting: EtagInterceptor },
   ],
 })
-export class AppModule {}
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: AppModule, imports: [ConfigModule.forRoot(config)] };
+  }
+}

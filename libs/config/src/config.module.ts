@@ -1,10 +1,15 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig, loadConfig } from './app-config';
 
-/** Provides the validated AppConfig to every module; validation runs once, at start-up. */
+/**
+ * Provides the validated AppConfig to every module. The entry point loads and
+ * validates it once (so a bad configuration stops the process before anything
+ * starts) and hands it over; tests pass their own.
+ */
 @Global()
-@Module({
-  providers: [{ provide: AppConfig, useFactory: () => loadConfig() }],
-  exports: [AppConfig],
-})
-export class ConfigModule {}
+@Module({})
+export class ConfigModule {
+  static forRoot(config: AppConfig = loadConfig()): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+  }
+}
