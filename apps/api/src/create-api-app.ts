@@ -30,7 +30,6 @@ export async function createApiApp({ config, logger, preview = false }: CreateAp
     bufferLogs: false,
   });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
 
   const server = adapter.getInstance();
   registerHttpHooks(server, { https: config.http.publicUrl.startsWith('https:') });
