@@ -39,7 +39,8 @@ describe('the API process', () => {
       await waitForOk(`${base}/readyz`, 30_000);
       expect((await waitForOk(`${base}/healthz`, 1_000)).status).toBe(200);
       expect(await (await waitForOk(`${base}/docs`, 1_000)).text()).toContain('swagger');
-      expect((await (await waitForOk(`${base}/openapi.json`, 1_000)).json()).info.title).toContain('StateMesh');
+      const document = (await (await waitForOk(`${base}/openapi.json`, 1_000)).json()) as { info: { title: string } };
+      expect(document.info.title).toContain('StateMesh');
     } finally {
       child.kill('SIGTERM');
     }
