@@ -1,10 +1,16 @@
+import { join } from 'node:path';
 import { applyMigrations } from '../../libs/database/src/migrations/schema-engine';
-import { defaultMigrationPaths } from '../../libs/database/src/migrations/cli';
 import { newTestEnvironment } from './test-environment';
+
+// Runs outside jest's module mapping, so nothing here may import a `@statemesh/*` alias.
+const root = join(__dirname, '../..');
 
 export default async function globalSetup(): Promise<void> {
   const environment = newTestEnvironment();
-  await applyMigrations(environment.databaseUrl, defaultMigrationPaths());
+  await applyMigrations(environment.databaseUrl, {
+    schemaDir: join(root, 'prisma/schema'),
+    migrationsDir: join(root, 'prisma/migrations'),
+  });
   process.env.NODE_ENV = 'test';
   process.env.DATABASE_URL = environment.databaseUrl;
   process.env.REDIS_URL = environment.redisUrl;
