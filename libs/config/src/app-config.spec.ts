@@ -42,6 +42,25 @@ describe('loadConfig', () => {
     expect(config.env).toBe('production');
   });
 
+  it('has queue and outbox relay defaults', () => {
+    const config = loadConfig({});
+    expect(config.outbox).toEqual({ pollIntervalMs: 250, batchSize: 500, publishTimeoutMs: 5_000, maxRetryDelayMs: 30_000 });
+    expect(config.worker.concurrency).toBe(4);
+  });
+
+  it('reads and checks the queue and outbox relay settings', () => {
+    const config = loadConfig({ OUTBOX_PUBLISH_TIMEOUT_MS: '2000', OUTBOX_MAX_RETRY_DELAY_MS: '500', WORKER_CONCURRENCY: '16' });
+    expect(config.outbox.publishTimeoutMs).toBe(2_000);
+    expect(config.outbox.maxRetryDelayMs).toBe(500);
+    expect(config.worker.concurrency).toBe(16);
+    expect(() => loadConfig({ OUTBOX_PUBLISH_TIMEOUT_MS: '0', WORKER_CONCURRENCY: 'many' })).toThrow(
+      /OUTBOX_PUBLISH_TIMEOUT_MS must be an integer between 100 and 60000[\s\S]*WORKER_CONCURRENCY must be an integer/,
+    );
+    expect(() => loadConfig({ OUTBOX_POLL_INTERVAL_MS: '1000', OUTBOX_MAX_RETRY_DELAY_MS: '100' })).toThrow(
+      'OUTBOX_MAX_RETRY_DELAY_MS must not be less than OUTBOX_POLL_INTERVAL_MS',
+    );
+  });
+
   it('rejects a key of the wrong length', () => {
     expect(() => loadConfig({ DATA_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).toThrow(
       'DATA_ENCRYPTION_KEY must be 32 bytes',

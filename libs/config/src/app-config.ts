@@ -22,7 +22,8 @@ export class AppConfig {
   admin: { email: string; password: string };
   rateLimit: { requestsPerMinute: number };
   idempotency: { ttlHours: number };
-  outbox: { pollIntervalMs: number; batchSize: number };
+  outbox: { pollIntervalMs: number; batchSize: number; publishTimeoutMs: number; maxRetryDelayMs: number };
+  worker: { concurrency: number };
   dns: { baseDomain: string };
   log: { level: LogLevel };
 }
@@ -74,7 +75,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outbox: {
       pollIntervalMs: read.integer('OUTBOX_POLL_INTERVAL_MS', 250, 10, 60_000),
       batchSize: read.integer('OUTBOX_BATCH_SIZE', 500, 1, 10_000),
+      // How long the relay waits for Redis to accept a batch before it gives up and rolls back.
+      publishTimeoutMs: read.integer('OUTBOX_PUBLISH_TIMEOUT_MS', 5_000, 100, 60_000),
+      // The longest pause between relay attempts while Redis or PostgreSQL is unreachable.
+      maxRetryDelayMs: read.integer('OUTBOX_MAX_RETRY_DELAY_MS', 30_000, 10, 600_000),
     },
+    worker: { concurrency: read.integer('WORKER_CONCURRENCY', 4, 1, 1_000) },
     dns: { baseDomain: read.dnsName('BASE_DOMAIN', 'statemesh.net') },
     log: {
       level: read.oneOf<LogLevel>(
@@ -86,6 +92,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
   if (!/^[a-zA-Z0-9:_-]{1,64}$/.test(config.redis.prefix)) {
     read.problems.push('REDIS_PREFIX must be 1-64 characters of letters, digits, ":", "_" or "-"');
+  }
+  if (config.outbox.maxRetryDelayMs < config.outbox.pollIntervalMs) {
+    read.problems.push('OUTBOX_MAX_RETRY_DELAY_MS must not be less than OUTBOX_POLL_INTERVAL_MS');
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return Object.freeze(config);
