@@ -1,7 +1,9 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import { AppConfig, loadConfig } from '@statemesh/config';
+import { loadConfig, type AppConfig } from '@statemesh/config';
 import { PrismaService } from '@statemesh/database';
-import { IdempotencyRecordRepository, MaintenanceProcessor, PRUNE_IDEMPOTENCY_RECORDS_EVERY_MS, QueueRegistry } from '@statemesh/queue';
+import { IdempotencyRepository } from '@statemesh/http';
+import { QueueRegistry } from '@statemesh/queue';
+import { MaintenanceProcessor, PRUNE_IDEMPOTENCY_RECORDS_EVERY_MS } from '../../apps/worker/src/maintenance/maintenance.processor';
 import { newId } from '@statemesh/common';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { createOwnDatabase, eventually } from './queue-test-stack';
@@ -31,10 +33,7 @@ describe('maintenance', () => {
   }
 
   async function startWorker(): Promise<TestingModule> {
-    const worker = await Test.createTestingModule({ imports: [WorkerModule] })
-      .overrideProvider(AppConfig)
-      .useValue(workerConfig())
-      .compile();
+    const worker = await Test.createTestingModule({ imports: [WorkerModule.forRoot(workerConfig())] }).compile();
     workers.push(worker);
     await worker.init();
     return worker;
@@ -81,7 +80,7 @@ describe('maintenance', () => {
   it('deletes only what has expired, in chunks, and is safe to run twice', async () => {
     const worker = workers[0];
     const records = worker.get(PrismaService).idempotencyRecord;
-    const repository = worker.get(IdempotencyRecordRepository);
+    const repository = worker.get(IdempotencyRepository);
     const now = new Date();
     await insertRecords(worker.get(PrismaService), 'chunked-expired', new Date(now.getTime() - 1), 7);
     await insertRecords(worker.get(PrismaService), 'chunked-live', new Date(now.getTime() + 1_000), 2);

@@ -17,10 +17,7 @@ export class QueueTestStack {
 
   static async create(settings: Record<string, string>): Promise<QueueTestStack> {
     const config = loadConfig({ ...process.env, ...settings });
-    const module = await Test.createTestingModule({ imports: [ConfigModule, DatabaseModule, QueueModule] })
-      .overrideProvider(AppConfig)
-      .useValue(config)
-      .compile();
+    const module = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule] }).compile();
     await module.init();
     return new QueueTestStack(module);
   }

@@ -1,11 +1,9 @@
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, ConfigError, loadConfig } from '@statemesh/config';
+import { PinoNestLogger, createLogger } from '@statemesh/observability';
 import { OutboxRelay, ProcessorRegistry } from '@statemesh/queue';
-import { nestLogLevels } from './nest-log-levels';
 import { WorkerModule } from './worker.module';
-
-const logger = new Logger('Worker');
 
 function configOrExit(): AppConfig {
   try {
@@ -20,26 +18,23 @@ function configOrExit(): AppConfig {
 async function bootstrap(): Promise<void> {
   // Validated before Nest starts so a bad environment prints one clean list of problems.
   const config = configOrExit();
-  const levels = nestLogLevels(config.log.level);
-  const app = await NestFactory.createApplicationContext(WorkerModule, {
-    // Nest's per-module start-up lines are below `warn`; the worker prints its own single line.
-    logger: levels.filter((level) => level === 'fatal' || level === 'error' || level === 'warn'),
+  const logger = createLogger(config, 'worker');
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  app.useLogger(new ConsoleLogger({ logLevels: levels }));
   // SIGTERM/SIGINT: stop the relay and the workers (running jobs finish), close Redis and PostgreSQL, exit 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   app.get(OutboxRelay).start();
   const queues = app.get(ProcessorRegistry).queues;
-  const processing = queues.join(', ') || 'no queues';
-  logger.log(
-    `worker started: processing ${processing}; relaying the outbox on commit and every ${config.outbox.pollIntervalMs} ms` +
-      ` (Redis prefix "${config.redis.prefix}")`,
+  logger.info(
+    `worker started: processing ${queues.join(', ') || 'no queues'}; relaying the outbox on commit and every ` +
+      `${config.outbox.pollIntervalMs} ms (Redis prefix "${config.redis.prefix}")`,
   );
 }
 
 bootstrap().catch((error: unknown) => {
   const reason = error instanceof Error ? error : new Error(String(error));
-  logger.error(`worker failed to start: ${reason.message}`, reason.stack);
+  process.stderr.write(`worker failed to start: ${reason.stack ?? reason.message}\n`);
   process.exit(1);
 });

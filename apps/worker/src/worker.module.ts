@@ -1,7 +1,11 @@
-import { Module } from '@nestjs/common';
-import { ConfigModule } from '@statemesh/config';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, type AppConfig } from '@statemesh/config';
 import { DatabaseModule } from '@statemesh/database';
-import { IdempotencyRecordRepository, MaintenanceProcessor, QueueModule } from '@statemesh/queue';
+import { IdempotencyRepository } from '@statemesh/http';
+import { ObservabilityModule } from '@statemesh/observability';
+import { QueueModule } from '@statemesh/queue';
+import { RedisModule } from '@statemesh/redis';
+import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { WorkerLifecycle } from './worker-lifecycle';
 
 /**
@@ -10,7 +14,11 @@ import { WorkerLifecycle } from './worker-lifecycle';
  * which imports the same libs, never starts consuming jobs.
  */
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule],
-  providers: [WorkerLifecycle, IdempotencyRecordRepository, MaintenanceProcessor],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule],
+  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor],
 })
-export class WorkerModule {}
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: WorkerModule, imports: [ConfigModule.forRoot(config)] };
+  }
+}

@@ -9,5 +9,3 @@ export * from './outbox-relay';
 export * from './outbox.repository';
 export * from './redis-connection.factory';
 export * from './queue.module';
-export * from './maintenance/idempotency-record.repository';
-export * from './maintenance/maintenance.processor';

@@ -40,8 +40,24 @@ export class IdempotencyRepository {
     return count > 0;
   }
 
-  async deleteExpired(now: Date = new Date()): Promise<number> {
-    const { count } = await this.prisma.idempotencyRecord.deleteMany({ where: { expiresAt: { lt: now } } });
-    return count;
+  /**
+   * Deletes records that expired before `now`, `chunkSize` rows per statement so
+   * a large backlog never holds long locks or one huge transaction.
+   * @returns how many records were deleted.
+   */
+  async deleteExpired(now: Date = new Date(), chunkSize = 5_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.prisma.$executeRaw`
+        DELETE FROM "idempotency_records"
+        WHERE "id" IN (
+          SELECT "id" FROM "idempotency_records"
+          WHERE "expiresAt" < ${now}
+          LIMIT ${chunkSize}
+          FOR UPDATE SKIP LOCKED
+        )`;
+      total += deleted;
+      if (deleted < chunkSize) return total;
+    }
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ProcessorRegistry } from '../processor-registry';
-import { QueueRegistry } from '../queue-registry';
-import { IdempotencyRecordRepository } from './idempotency-record.repository';
+import { IdempotencyRepository } from '@statemesh/http';
+import { ProcessorRegistry, QueueRegistry } from '@statemesh/queue';
 
 export const PRUNE_IDEMPOTENCY_RECORDS_EVERY_MS = 10 * 60 * 1_000;
 
@@ -18,7 +17,7 @@ export class MaintenanceProcessor implements OnApplicationBootstrap {
   constructor(
     private readonly processors: ProcessorRegistry,
     private readonly queues: QueueRegistry,
-    private readonly idempotencyRecords: IdempotencyRecordRepository,
+    private readonly idempotencyRecords: IdempotencyRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
