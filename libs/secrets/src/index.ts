@@ -8,3 +8,13 @@ export {
   type SealedSecret,
   type StoredSealedSecret,
 } from './envelope/secret-envelope';
+export * from './secrets.errors';
+export { MAX_SECRET_VALUE_BYTES, SECRET_NAME_PATTERN, SECRET_NAME_RULE, isSecretName } from './secrets/secret-name';
+export {
+  SecretTemplateError,
+  findSecretReferences,
+  renderTemplate,
+  toYamlDoubleQuoted,
+  type SecretTemplateErrorCode,
+  type SecretValues,
+} from './templates/secret-template';
