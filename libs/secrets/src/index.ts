@@ -9,7 +9,10 @@ export {
   type StoredSealedSecret,
 } from './envelope/secret-envelope';
 export * from './secrets.errors';
+export * from './secrets.module';
 export { MAX_SECRET_VALUE_BYTES, SECRET_NAME_PATTERN, SECRET_NAME_RULE, isSecretName } from './secrets/secret-name';
+export { SecretsService, secretAssociatedData, toSecretResponse, type SecretOwner } from './secrets/secrets.service';
+export { keyringFromConfig } from './secrets/master-keyring.provider';
 export {
   SecretTemplateError,
   findSecretReferences,
