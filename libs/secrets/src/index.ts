@@ -14,6 +14,14 @@ export { MAX_SECRET_VALUE_BYTES, SECRET_NAME_PATTERN, SECRET_NAME_RULE, isSecret
 export { SecretsService, secretAssociatedData, toSecretResponse, type SecretOwner } from './secrets/secrets.service';
 export { keyringFromConfig } from './secrets/master-keyring.provider';
 export {
+  DEFAULT_ROTATION_BATCH_SIZE,
+  MasterKeyRotationService,
+  type RotationFailure,
+  type RotationOptions,
+  type RotationSummary,
+} from './rotation/master-key-rotation.service';
+export { rotateMasterKey } from './rotation/rotate-master-key';
+export {
   SecretTemplateError,
   findSecretReferences,
   renderTemplate,

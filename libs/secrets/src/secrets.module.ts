@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MasterKeyring } from './envelope/master-keyring';
+import { MasterKeyRotationService } from './rotation/master-key-rotation.service';
 import { masterKeyringProvider } from './secrets/master-keyring.provider';
 import { SecretRepository } from './secrets/secret.repository';
 import { SecretsController } from './secrets/secrets.controller';
@@ -8,11 +9,12 @@ import { SecretsService } from './secrets/secrets.service';
 /**
  * Account secrets: the `/v1/accounts/{accountId}/secrets` routes, the
  * service other contexts use to check references and (for node agents only)
- * reveal values. Needs the global ConfigModule and DatabaseModule.
+ * reveal values, and master key rotation. Needs the global ConfigModule and
+ * DatabaseModule.
  */
 @Module({
   controllers: [SecretsController],
-  providers: [masterKeyringProvider, SecretRepository, SecretsService],
-  exports: [MasterKeyring, SecretsService],
+  providers: [masterKeyringProvider, SecretRepository, SecretsService, MasterKeyRotationService],
+  exports: [MasterKeyring, SecretsService, MasterKeyRotationService],
 })
 export class SecretsModule {}
