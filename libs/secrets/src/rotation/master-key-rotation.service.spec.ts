@@ -17,6 +17,7 @@ class FakeSecretStore {
   /** Runs before each conditional update; lets a test change a row "concurrently" or crash. */
   beforeUpdate: (id: string) => void = () => undefined;
   updates = 0;
+  reads = 0;
 
   add(accountId: string, name: string, value: string, keyring: MasterKeyring): SealedSecretRow {
     const sealed: SealedSecret = seal(value, keyring, secretAssociatedData(accountId, name));
@@ -26,13 +27,16 @@ class FakeSecretStore {
     return row;
   }
 
-  async countWrappedByOtherKeys(keyId: string): Promise<number> {
-    return this.rows.filter((row) => row.keyId !== keyId).length;
+  async countByKeyId(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const row of [...this.rows].sort((a, b) => a.keyId.localeCompare(b.keyId))) counts.set(row.keyId, (counts.get(row.keyId) ?? 0) + 1);
+    return counts;
   }
 
-  async listWrappedByOtherKeys(keyId: string, afterId: string | undefined, limit: number): Promise<SealedSecretRow[]> {
+  async listWrappedBy(keyIds: readonly string[], afterId: string | undefined, limit: number): Promise<SealedSecretRow[]> {
+    this.reads += 1;
     return this.rows
-      .filter((row) => row.keyId !== keyId && (afterId === undefined || row.id > afterId))
+      .filter((row) => keyIds.includes(row.keyId) && (afterId === undefined || row.id > afterId))
       .sort((a, b) => a.id.localeCompare(b.id))
       .slice(0, limit)
       .map((row) => ({ ...row }));
@@ -89,7 +93,7 @@ describe('MasterKeyRotationService', () => {
 
     const summary = await rotation(store, ringAB).rewrapAll({ batchSize: 3, log: (line) => lines.push(line) });
 
-    expect(summary).toEqual({ activeKeyId: 'k2', found: 7, rewrapped: 7, changedMeanwhile: 0, failed: [], remaining: 0 });
+    expect(summary).toEqual({ activeKeyId: 'k2', found: 7, unconfiguredKeys: [], rewrapped: 7, changedMeanwhile: 0, failed: [], remaining: 0 });
     for (const [index, row] of store.rows.entries()) {
       expect(row.keyId).toBe('k2');
       expect(Buffer.from(row.ciphertext).equals(Buffer.from(before[index].ciphertext))).toBe(true);
@@ -98,6 +102,7 @@ describe('MasterKeyRotationService', () => {
       // The old master key is no longer needed.
       expect(store.valueOf(row, onlyB)).toBe(values.get(row.id));
     }
+    expect(lines[1]).toBe('7 secret(s) to rewrap under "k2" from "k1" (7), in batches of 3');
     expect(lines.filter((line) => line.startsWith('batch '))).toEqual([
       'batch 1: 3 rewrapped, 0 changed meanwhile, 0 failed (3/7)',
       'batch 2: 3 rewrapped, 0 changed meanwhile, 0 failed (6/7)',
@@ -164,20 +169,38 @@ describe('MasterKeyRotationService', () => {
   it('reports secrets it cannot rewrap, rewraps the rest, and ends', async () => {
     const store = new FakeSecretStore();
     seed(store, 2, ringA);
-    const lost = store.add('acc7', 'lost', 's3cr3t-value-lost', new MasterKeyring({ k0: keyC }, 'k0'));
     const damaged = store.add('acc8', 'damaged', 's3cr3t-value-damaged', ringA);
     damaged.wrapTag = new Uint8Array(16);
     const lines: string[] = [];
 
     const summary = await rotation(store, ringAB).rewrapAll({ batchSize: 1, log: (line) => lines.push(line) });
 
-    expect(summary).toMatchObject({ found: 4, rewrapped: 2, changedMeanwhile: 0, remaining: 2 });
-    expect(summary.failed).toEqual([
-      { secretId: lost.id, accountId: 'acc7', name: 'lost', keyId: 'k0', code: 'secret.unknown_master_key' },
-      { secretId: damaged.id, accountId: 'acc8', name: 'damaged', keyId: 'k1', code: 'secret.decryption_failed' },
-    ]);
-    expect(lines).toContain(`  cannot rewrap secret acc7/lost (${lost.id}): master key "k0" is not configured (add it to DATA_ENCRYPTION_RETIRED_KEYS)`);
+    expect(summary).toMatchObject({ found: 3, rewrapped: 2, changedMeanwhile: 0, remaining: 1 });
+    expect(summary.failed).toEqual([{ secretId: damaged.id, accountId: 'acc8', name: 'damaged', keyId: 'k1', code: 'secret.decryption_failed' }]);
+    expect(lines).toContain(
+      `  cannot rewrap secret acc8/damaged (${damaged.id}): its data key does not open under master key "k1" (wrong key for that id, or a damaged row)`,
+    );
     expect(lines.at(-1)).toContain('keep the other master keys configured');
+  });
+
+  it('names master keys it is missing, with how many secrets each holds, and leaves those secrets alone', async () => {
+    const store = new FakeSecretStore();
+    seed(store, 2, ringA);
+    const k0 = new MasterKeyring({ k0: keyC }, 'k0');
+    store.add('acc7', 'lost-1', 's3cr3t-value-lost', k0);
+    store.add('acc7', 'lost-2', 's3cr3t-value-lost', k0);
+    const lines: string[] = [];
+
+    const summary = await rotation(store, ringAB).rewrapAll({ log: (line) => lines.push(line) });
+
+    expect(summary).toMatchObject({ found: 4, unconfiguredKeys: [{ keyId: 'k0', secrets: 2 }], rewrapped: 2, failed: [], remaining: 2 });
+    expect(lines).toContain('not configured, left as they are: "k0" (2); add these keys to DATA_ENCRYPTION_RETIRED_KEYS to rewrap them');
+    expect(store.rows.filter((row) => row.keyId === 'k0')).toHaveLength(2);
+
+    // With only unconfigured keys left, nothing is read.
+    const reads = store.reads;
+    expect(await rotation(store, ringAB).rewrapAll()).toMatchObject({ found: 2, rewrapped: 0, remaining: 2 });
+    expect(store.reads).toBe(reads);
   });
 
   it('logs ids, names and key ids only: never values or key material', async () => {

@@ -18,6 +18,8 @@ export interface RotationSummary {
   activeKeyId: string;
   /** Secrets under another master key when the run started. */
   found: number;
+  /** Master keys that wrap secrets but are not configured: those secrets are left as they are. */
+  unconfiguredKeys: Array<{ keyId: string; secrets: number }>;
   rewrapped: number;
   /** Replaced or deleted between being read and rewrapped; a replaced value was sealed afresh by its writer. */
   changedMeanwhile: number;
@@ -41,7 +43,9 @@ export interface RotationOptions {
  * at secrets under another key (so a second run, or a run after a crash,
  * carries on where the first stopped), and each row is updated only if it
  * still has the value and key it was read with. Rows are read in batches by
- * id, so a row that cannot be rewrapped is reported and passed over.
+ * id, so a row that cannot be rewrapped is reported and passed over. Rows
+ * under a master key missing from the keyring are not read at all: the run
+ * says which keys to add and how many secrets each holds.
  */
 @Injectable()
 export class MasterKeyRotationService {
@@ -55,14 +59,31 @@ export class MasterKeyRotationService {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
     const log = options.log ?? (() => undefined);
     const activeKeyId = this.keyring.activeKeyId;
-    const found = await this.secrets.countWrappedByOtherKeys(activeKeyId);
-    const summary: RotationSummary = { activeKeyId, found, rewrapped: 0, changedMeanwhile: 0, failed: [], remaining: 0 };
+    const others = [...(await this.secrets.countByKeyId())].filter(([keyId]) => keyId !== activeKeyId);
+    const configured = others.filter(([keyId]) => this.keyring.has(keyId));
+    const unconfigured = others.filter(([keyId]) => !this.keyring.has(keyId));
+    const found = others.reduce((sum, [, count]) => sum + count, 0);
+    const toRewrap = configured.reduce((sum, [, count]) => sum + count, 0);
+    const summary: RotationSummary = {
+      activeKeyId,
+      found,
+      unconfiguredKeys: unconfigured.map(([keyId, secrets]) => ({ keyId, secrets })),
+      rewrapped: 0,
+      changedMeanwhile: 0,
+      failed: [],
+      remaining: 0,
+    };
+    const listed = (keys: Array<[string, number]>) => keys.map(([keyId, count]) => `"${keyId}" (${count})`).join(', ');
     log(`active master key "${activeKeyId}" (keyring: ${this.keyring.keyIds.join(', ')})`);
-    log(`${found} secret(s) to rewrap under "${activeKeyId}", in batches of ${batchSize}`);
+    if (unconfigured.length > 0) {
+      log(`not configured, left as they are: ${listed(unconfigured)}; add these keys to DATA_ENCRYPTION_RETIRED_KEYS to rewrap them`);
+    }
+    log(`${toRewrap} secret(s) to rewrap under "${activeKeyId}"${configured.length ? ` from ${listed(configured)}` : ''}, in batches of ${batchSize}`);
 
+    const sourceKeyIds = configured.map(([keyId]) => keyId);
     let after: string | undefined;
-    for (let batch = 1; ; batch++) {
-      const rows = await this.secrets.listWrappedByOtherKeys(activeKeyId, after, batchSize);
+    for (let batch = 1; sourceKeyIds.length > 0; batch++) {
+      const rows = await this.secrets.listWrappedBy(sourceKeyIds, after, batchSize);
       if (rows.length === 0) break;
       after = rows[rows.length - 1].id;
       const outcomes = await Promise.all(rows.map((row) => this.rewrapOne(row)));
@@ -81,11 +102,11 @@ export class MasterKeyRotationService {
       const done = summary.rewrapped + summary.changedMeanwhile + summary.failed.length;
       log(
         `batch ${batch}: ${counts.rewrapped} rewrapped, ${counts.changedMeanwhile} changed meanwhile, ${counts.failed} failed ` +
-          `(${done}/${Math.max(found, done)})`,
+          `(${done}/${Math.max(toRewrap, done)})`,
       );
     }
 
-    summary.remaining = await this.secrets.countWrappedByOtherKeys(activeKeyId);
+    summary.remaining = [...(await this.secrets.countByKeyId())].reduce((sum, [keyId, count]) => (keyId === activeKeyId ? sum : sum + count), 0);
     log(
       `done: ${summary.rewrapped} rewrapped, ${summary.changedMeanwhile} changed meanwhile, ${summary.failed.length} failed; ` +
         `${summary.remaining} secret(s) remain under other master keys`,
@@ -93,7 +114,7 @@ export class MasterKeyRotationService {
     log(
       summary.remaining === 0
         ? `every secret is under "${activeKeyId}": other keys can be removed from DATA_ENCRYPTION_RETIRED_KEYS`
-        : 'keep the other master keys configured; fix the failures above (or let every process pick up the new key) and run again',
+        : 'keep the other master keys configured; fix what is reported above (or let every process pick up the new key) and run again',
     );
     return summary;
   }

@@ -82,15 +82,16 @@ export class SecretRepository {
     return this.prisma.secret.findMany({ where: { accountId, name: { in: [...names] } }, select: SEALED });
   }
 
-  /** How many secrets have their data key wrapped by a master key other than `keyId`. */
-  countWrappedByOtherKeys(keyId: string): Promise<number> {
-    return this.prisma.secret.count({ where: { keyId: { not: keyId } } });
+  /** How many secrets each master key wraps the data keys of. */
+  async countByKeyId(): Promise<Map<string, number>> {
+    const groups = await this.prisma.secret.groupBy({ by: ['keyId'], _count: { _all: true }, orderBy: { keyId: 'asc' } });
+    return new Map(groups.map((group) => [group.keyId, group._count._all]));
   }
 
-  /** The next `limit` secrets (by id, after `afterId`) whose data key is wrapped by a master key other than `keyId`. */
-  listWrappedByOtherKeys(keyId: string, afterId: string | undefined, limit: number): Promise<SealedSecretRow[]> {
+  /** The next `limit` secrets (by id, after `afterId`) whose data key is wrapped by one of `keyIds`. */
+  listWrappedBy(keyIds: readonly string[], afterId: string | undefined, limit: number): Promise<SealedSecretRow[]> {
     return this.prisma.secret.findMany({
-      where: { keyId: { not: keyId }, ...(afterId !== undefined ? { id: { gt: afterId } } : {}) },
+      where: { keyId: { in: [...keyIds] }, ...(afterId !== undefined ? { id: { gt: afterId } } : {}) },
       orderBy: { id: 'asc' },
       take: limit,
       select: SEALED,
