@@ -89,8 +89,12 @@ describe('secrets', () => {
     expect(got.headers.get('etag')).toBe('"v1"');
 
     for (const result of [created, listed, got]) expectNoValues(result);
-    // Only the agent hand-off sees the value.
+    // Only the agent hand-off sees the value; references can be checked without it.
     expect(await reveal(api, alice, ['db-password'])).toEqual(new Map([['db-password', secret]]));
+    expect(await api.app.get(SecretsService).findMissing(alice.accountId, ['db-password', 'not-there', 'NOT A NAME'])).toEqual([
+      'not-there',
+      'NOT A NAME',
+    ]);
   });
 
   it('refuses a name that exists (409) and replaces a value with PUT, which bumps the version', async () => {
