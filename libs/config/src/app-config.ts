@@ -7,6 +7,10 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 const DEVELOPMENT_JWT_SECRET = 'statemesh-development-only-jwt-signing-key';
 const DEVELOPMENT_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 
+/** Master key ids: short, and never containing the `:` and `,` of DATA_ENCRYPTION_RETIRED_KEYS. */
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const KEY_ID_DESCRIPTION = '1-64 letters, digits, ".", "_" or "-"';
+
 /** The validated, typed configuration of every StateMesh process. Inject it by class. */
 export class AppConfig {
   env: Environment;
@@ -18,7 +22,16 @@ export class AppConfig {
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
   };
-  dataEncryptionKey: Buffer;
+  /**
+   * Master keys for data at rest (they wrap the per-secret data keys). The
+   * active key wraps everything written from now on; retired keys are kept
+   * only to read what they wrapped until `secrets:rotate-master` has moved it.
+   */
+  dataEncryption: {
+    activeKeyId: string;
+    /** Every master key by id, the active one included. */
+    keys: ReadonlyMap<string, Buffer>;
+  };
   admin: { email: string; password: string };
   rateLimit: { requestsPerMinute: number };
   idempotency: { ttlHours: number };
@@ -33,6 +46,16 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+function dataEncryption(read: EnvReader): AppConfig['dataEncryption'] {
+  const activeKeyId = read.identifier('DATA_ENCRYPTION_KEY_ID', 'k1', KEY_ID, KEY_ID_DESCRIPTION);
+  const activeKey = read.key('DATA_ENCRYPTION_KEY', DEVELOPMENT_DATA_KEY, 32);
+  const retired = read.keyList('DATA_ENCRYPTION_RETIRED_KEYS', 32, KEY_ID);
+  if (retired.has(activeKeyId)) {
+    read.problems.push(`DATA_ENCRYPTION_RETIRED_KEYS must not list the active key id "${activeKeyId}"`);
+  }
+  return { activeKeyId, keys: new Map([[activeKeyId, activeKey], ...[...retired].filter(([id]) => id !== activeKeyId)]) };
 }
 
 /** Reads and validates the whole configuration; throws one ConfigError listing every problem. */
@@ -65,7 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessTokenTtlSeconds: read.integer('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
       refreshTokenTtlSeconds: read.integer('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 300, 365 * 86_400),
     },
-    dataEncryptionKey: read.key('DATA_ENCRYPTION_KEY', DEVELOPMENT_DATA_KEY, 32),
+    dataEncryption: dataEncryption(read),
     admin: {
       email: read.email('ADMIN_EMAIL', 'admin@statemesh.local'),
       password: read.secret('ADMIN_PASSWORD', 'statemesh-admin', 12),

@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor 
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { AppConfig } from '@statemesh/config';
 import { CommonErrors, DomainError } from '@statemesh/common';
-import { createHash } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, from, of, throwError } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
@@ -25,8 +25,22 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export function requestFingerprint(method: string, url: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${url}\n${canonicalJson(body)}`).digest('hex');
+/**
+ * What tells a retry from a different request under the same key. Bodies carry
+ * passwords and secret values, and a plain hash of one stored in the database
+ * could be brute-forced offline; keyed with a server secret it cannot.
+ */
+export function requestFingerprint(key: Uint8Array, method: string, url: string, body: unknown): string {
+  return createHmac('sha256', key).update(`${method} ${url}\n${canonicalJson(body)}`).digest('hex');
+}
+
+/**
+ * The fingerprint key, derived from JWT_SECRET (a server secret that never
+ * reaches the database). Changing JWT_SECRET makes retries of requests sent
+ * before the change answer 422 rather than replay, for IDEMPOTENCY_TTL_HOURS.
+ */
+export function fingerprintKey(config: Pick<AppConfig, 'auth'>): Buffer {
+  return Buffer.from(hkdfSync('sha256', config.auth.jwtSecret, '', 'statemesh.idempotency.request-fingerprint.v1', 32));
 }
 
 /** The status Nest will send for this route: its @HttpCode, else 201 for POST. */
@@ -43,10 +57,14 @@ function routeStatus(context: ExecutionContext): number {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly fingerprintKey: Buffer;
+
   constructor(
     private readonly records: IdempotencyRepository,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.fingerprintKey = fingerprintKey(config);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -59,7 +77,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const principal = request.principal?.key ?? `anonymous`;
-    const fingerprint = requestFingerprint(request.method, request.url, request.body);
+    const fingerprint = requestFingerprint(this.fingerprintKey, request.method, request.url, request.body);
     return from(this.begin(principal, key, request, fingerprint)).pipe(
       mergeMap((outcome) => {
         if (outcome.kind === 'replay') {

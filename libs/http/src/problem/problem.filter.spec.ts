@@ -69,6 +69,24 @@ describe('ProblemFilter', () => {
     expect(problem()).toMatchObject({ status, code });
   });
 
+  it('never quotes a malformed body back, only where it broke', () => {
+    const parse = (text: string): Error => {
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('expected a parse error');
+    };
+    for (const body of ['{"value": s3cr3t-value-x}', 's3cr3t-value-x', '{"name":"db","value":"s3cr3t-value-x",}']) {
+      const cause = Object.assign(parse(body), { code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+      const { host, sent, problem } = hostFor();
+      filter.catch(new HttpException(cause.message, 400, { cause }), host);
+      expect(problem()).toMatchObject({ status: 400, code: 'request.malformed_json', detail: expect.stringMatching(/^The request body is not valid JSON/) });
+      expect(sent.body).not.toContain('s3cr3t');
+    }
+  });
+
   it('declares a status for every common code', () => {
     for (const error of Object.values(CommonErrors)) {
       expect(error.status).toBeGreaterThanOrEqual(400);
