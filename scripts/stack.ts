@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '@statemesh/common';
-import { ConfigError, loadConfig, type AppConfig } from '@statemesh/config';
+import { type AppConfig, loadConfigOrExit } from '@statemesh/config';
 import { defaultMigrationPaths } from '../libs/database/src/migrations/cli';
 import { applyMigrations } from '../libs/database/src/migrations/schema-engine';
 import { seed } from '../prisma/seed';
@@ -51,16 +51,7 @@ async function waitForReady(config: AppConfig): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
 
   step(`migrating ${new URL(config.database.url).pathname.slice(1)} ...`);
   const applied = await applyMigrations(config.database.url, defaultMigrationPaths());

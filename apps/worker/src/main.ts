@@ -1,23 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig, ConfigError, loadConfig } from '@statemesh/config';
+import { loadConfigOrExit } from '@statemesh/config';
 import { PinoNestLogger, createLogger } from '@statemesh/observability';
 import { OutboxRelay, ProcessorRegistry } from '@statemesh/queue';
 import { WorkerModule } from './worker.module';
 
-function configOrExit(): AppConfig {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
-}
-
 async function bootstrap(): Promise<void> {
   // Validated before Nest starts so a bad environment prints one clean list of problems.
-  const config = configOrExit();
+  const config = loadConfigOrExit();
   const logger = createLogger(config, 'worker');
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: new PinoNestLogger(logger),

@@ -122,3 +122,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return Object.freeze(config);
 }
+
+/**
+ * For process entry points: the validated configuration, or — when it is
+ * invalid — the list of every problem on stderr and exit code 1.
+ */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

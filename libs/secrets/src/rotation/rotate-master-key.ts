@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, ConfigModule, loadConfig, type AppConfig } from '@statemesh/config';
+import { type AppConfig, ConfigModule, loadConfigOrExit } from '@statemesh/config';
 import { DatabaseModule } from '@statemesh/database';
 import { SecretsModule } from '../secrets.module';
 import { MasterKeyRotationService, type RotationOptions, type RotationSummary } from './master-key-rotation.service';
@@ -39,16 +39,7 @@ function batchSizeFrom(args: string[]): number | undefined {
 async function main(): Promise<void> {
   const unknown = process.argv.slice(2).filter((arg) => !arg.startsWith('--batch-size='));
   if (unknown.length > 0) throw new Error(`usage: npm run secrets:rotate-master [-- --batch-size=N] (unknown: ${unknown.join(' ')})`);
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const summary = await rotateMasterKey(config, {
     batchSize: batchSizeFrom(process.argv.slice(2)),
     log: (line) => console.log(`[rotate-master] ${line}`),
