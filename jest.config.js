@@ -44,6 +44,8 @@ const common = {
 };
 
 module.exports = {
+  // Integration tests talk to real services; a generous ceiling, never a performance assertion.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -56,7 +58,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -111,6 +111,13 @@ export type CreateApiTokenDto = {
     scopes: Array<'vms:read' | 'vms:write' | 'volumes:read' | 'volumes:write' | 'secrets:write' | 'wallet:read' | 'nodes:read' | 'nodes:write' | 'tokens:write'>;
 };
 
+export type CreateSecretDto = {
+    /**
+     * Unique in the account: 1-64 lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit.
+     */
+    name: string;
+};
+
 export type CreatedApiTokenDto = {
     createdAt: string;
     /**
@@ -662,6 +669,34 @@ export type RegisterNodeDto = {
     zone: string;
 };
 
+export type ReplaceSecretDto = {
+    /**
+     * The secret value: any string of 1 to 65536 bytes in UTF-8. Write-only: encrypted at rest and never returned by any route, log line or error.
+     */
+    value: string;
+};
+
+export type SecretPage = {
+    items: Array<SecretResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type SecretResponseDto = {
+    createdAt: string;
+    name: string;
+    /**
+     * When the value was last set.
+     */
+    updatedAt: string;
+    /**
+     * Starts at 1; every replacement of the value adds 1. Also the ETag (`"v<version>"`).
+     */
+    version: number;
+};
+
 export type SessionChallengeDto = {
     expiresAt: string;
     nodeId: string;
@@ -728,6 +763,17 @@ export type UpdateAccountDto = {
 
 export type UpdateMemberDto = {
     role: 'viewer' | 'member' | 'admin' | 'owner';
+};
+
+export type CreateSecretDtoWritable = {
+    /**
+     * Unique in the account: 1-64 lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit.
+     */
+    name: string;
+    /**
+     * The secret value: any string of 1 to 65536 bytes in UTF-8. Write-only: encrypted at rest and never returned by any route, log line or error.
+     */
+    value: string;
 };
 
 export type AdminEpochsListData = {
@@ -1962,6 +2008,269 @@ export type NodeProofsListResponses = {
 };
 
 export type NodeProofsListResponse = NodeProofsListResponses[keyof NodeProofsListResponses];
+
+export type SecretsListData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/v1/accounts/{accountId}/secrets';
+};
+
+export type SecretsListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type SecretsListError = SecretsListErrors[keyof SecretsListErrors];
+
+export type SecretsListResponses = {
+    200: SecretPage;
+};
+
+export type SecretsListResponse = SecretsListResponses[keyof SecretsListResponses];
+
+export type SecretsCreateData = {
+    body: CreateSecretDtoWritable;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/secrets';
+};
+
+export type SecretsCreateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * The request body is too large.
+     */
+    413: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type SecretsCreateError = SecretsCreateErrors[keyof SecretsCreateErrors];
+
+export type SecretsCreateResponses = {
+    201: SecretResponseDto;
+};
+
+export type SecretsCreateResponse = SecretsCreateResponses[keyof SecretsCreateResponses];
+
+export type SecretsDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        /**
+         * The secret name.
+         */
+        name: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/secrets/{name}';
+};
+
+export type SecretsDeleteErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type SecretsDeleteError = SecretsDeleteErrors[keyof SecretsDeleteErrors];
+
+export type SecretsDeleteResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type SecretsDeleteResponse = SecretsDeleteResponses[keyof SecretsDeleteResponses];
+
+export type SecretsGetData = {
+    body?: never;
+    path: {
+        /**
+         * The secret name.
+         */
+        name: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/secrets/{name}';
+};
+
+export type SecretsGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type SecretsGetError = SecretsGetErrors[keyof SecretsGetErrors];
+
+export type SecretsGetResponses = {
+    200: SecretResponseDto;
+};
+
+export type SecretsGetResponse = SecretsGetResponses[keyof SecretsGetResponses];
+
+export type SecretsReplaceData = {
+    body: ReplaceSecretDto;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        /**
+         * The secret name.
+         */
+        name: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/secrets/{name}';
+};
+
+export type SecretsReplaceErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * The request body is too large.
+     */
+    413: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type SecretsReplaceError = SecretsReplaceErrors[keyof SecretsReplaceErrors];
+
+export type SecretsReplaceResponses = {
+    200: SecretResponseDto;
+};
+
+export type SecretsReplaceResponse = SecretsReplaceResponses[keyof SecretsReplaceResponses];
 
 export type TokensListData = {
     body?: never;

@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { applyMigrations } from '../../libs/database/src/migrations/schema-engine';
 import { newTestEnvironment } from './test-environment';
 
-// Jest's module mapper does not apply to global setup: only relative imports here.
+// Runs outside jest's module mapping, so nothing here may import a `@statemesh/*` alias.
+const root = join(__dirname, '../..');
+
 export default async function globalSetup(): Promise<void> {
   const environment = newTestEnvironment();
-  const root = join(__dirname, '../..');
   await applyMigrations(environment.databaseUrl, {
     schemaDir: join(root, 'prisma/schema'),
     migrationsDir: join(root, 'prisma/migrations'),

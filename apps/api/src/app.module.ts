@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule, type AppConfig } from '@statemesh/config';
 import { DatabaseModule } from '@statemesh/database';
@@ -7,6 +7,7 @@ import { AccessGuard, IdentityModule } from '@statemesh/identity';
 import { NodeSessionGuard, NodesModule } from '@statemesh/nodes';
 import { ObservabilityModule } from '@statemesh/observability';
 import { RedisModule } from '@statemesh/redis';
+import { SecretsModule } from '@statemesh/secrets';
 import { OperationsController } from './operations/operations.controller';
 
 /**
@@ -16,7 +17,7 @@ import { OperationsController } from './operations/operations.controller';
  * interceptors from the outside in (idempotent replay, then ETag).
  */
 @Module({
-  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, NodesModule],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, SecretsModule, NodesModule],
   controllers: [OperationsController],
   providers: [
     { provide: APP_FILTER, useExisting: ProblemFilter },
@@ -28,8 +29,7 @@ import { OperationsController } from './operations/operations.controller';
   ],
 })
 export class AppModule {
-  /** The application with the configuration its process loaded (and validated) once. */
-  static withConfig(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig): DynamicModule {
     return { module: AppModule, imports: [ConfigModule.forRoot(config)] };
   }
 }

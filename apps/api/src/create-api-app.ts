@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@statemesh/config';
-import { createValidationPipe, registerResponseHeaders, requestIdFor } from '@statemesh/http';
+import { createValidationPipe, registerHttpHooks, requestIdFor } from '@statemesh/http';
 import { MetricsService, PinoNestLogger } from '@statemesh/observability';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -23,17 +23,16 @@ export async function createApiApp({ config, logger, preview = false }: CreateAp
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.withConfig(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
     preview,
     abortOnError: false,
     bufferLogs: false,
   });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
 
   const server = adapter.getInstance();
-  registerResponseHeaders(server, { https: config.http.publicUrl.startsWith('https:') });
+  registerHttpHooks(server, { https: config.http.publicUrl.startsWith('https:') });
   if (!preview) {
     const metrics = app.get(MetricsService);
     server.addHook('onResponse', async (request, reply) => {

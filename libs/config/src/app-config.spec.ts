@@ -7,7 +7,8 @@ describe('loadConfig', () => {
     expect(config.database.url).toBe('postgresql://postgres@127.0.0.1:5432/statemesh');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.http.port).toBe(3000);
-    expect(config.dataEncryptionKey).toHaveLength(32);
+    expect(config.dataEncryption.activeKeyId).toBe('k1');
+    expect(config.dataEncryption.keys.get('k1')).toHaveLength(32);
   });
 
   it('lists every problem in one error', () => {
@@ -41,6 +42,25 @@ describe('loadConfig', () => {
       ADMIN_PASSWORD: 'a-long-admin-password',
     });
     expect(config.env).toBe('production');
+  });
+
+  it('has queue and outbox relay defaults', () => {
+    const config = loadConfig({});
+    expect(config.outbox).toEqual({ pollIntervalMs: 250, batchSize: 500, publishTimeoutMs: 5_000, maxRetryDelayMs: 30_000 });
+    expect(config.worker.concurrency).toBe(4);
+  });
+
+  it('reads and checks the queue and outbox relay settings', () => {
+    const config = loadConfig({ OUTBOX_PUBLISH_TIMEOUT_MS: '2000', OUTBOX_MAX_RETRY_DELAY_MS: '500', WORKER_CONCURRENCY: '16' });
+    expect(config.outbox.publishTimeoutMs).toBe(2_000);
+    expect(config.outbox.maxRetryDelayMs).toBe(500);
+    expect(config.worker.concurrency).toBe(16);
+    expect(() => loadConfig({ OUTBOX_PUBLISH_TIMEOUT_MS: '0', WORKER_CONCURRENCY: 'many' })).toThrow(
+      /OUTBOX_PUBLISH_TIMEOUT_MS must be an integer between 100 and 60000[\s\S]*WORKER_CONCURRENCY must be an integer/,
+    );
+    expect(() => loadConfig({ OUTBOX_POLL_INTERVAL_MS: '1000', OUTBOX_MAX_RETRY_DELAY_MS: '100' })).toThrow(
+      'OUTBOX_MAX_RETRY_DELAY_MS must not be less than OUTBOX_POLL_INTERVAL_MS',
+    );
   });
 
   it('rejects a key of the wrong length', () => {
@@ -82,5 +102,66 @@ describe('loadConfig', () => {
         'PROOF_INTERVAL_SECONDS must not exceed EPOCH_SECONDS',
       );
     });
+  });
+});
+
+describe('data encryption keys', () => {
+  const keyA = Buffer.alloc(32, 0xa1);
+  const keyB = Buffer.alloc(32, 0xb2);
+  const keyC = Buffer.alloc(32, 0xc3);
+  const b64 = (key: Buffer) => key.toString('base64');
+
+  function problemsOf(env: Record<string, string>): string[] {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as ConfigError).problems;
+    }
+    throw new Error('expected a configuration error');
+  }
+
+  it('names the single key k1 unless told otherwise', () => {
+    const config = loadConfig({ DATA_ENCRYPTION_KEY: b64(keyA) });
+    expect(config.dataEncryption.activeKeyId).toBe('k1');
+    expect([...config.dataEncryption.keys.keys()]).toEqual(['k1']);
+    expect(config.dataEncryption.keys.get('k1')!.equals(keyA)).toBe(true);
+  });
+
+  it('reads the active key id and the retired keys still needed to decrypt', () => {
+    const config = loadConfig({
+      DATA_ENCRYPTION_KEY: b64(keyC),
+      DATA_ENCRYPTION_KEY_ID: '2026-07',
+      DATA_ENCRYPTION_RETIRED_KEYS: ` k1:${b64(keyA)} , 2026-01:${b64(keyB).replace(/=+$/, '')}`,
+    });
+    expect(config.dataEncryption.activeKeyId).toBe('2026-07');
+    expect([...config.dataEncryption.keys.keys()]).toEqual(['2026-07', 'k1', '2026-01']);
+    expect(config.dataEncryption.keys.get('2026-07')!.equals(keyC)).toBe(true);
+    expect(config.dataEncryption.keys.get('k1')!.equals(keyA)).toBe(true);
+    expect(config.dataEncryption.keys.get('2026-01')!.equals(keyB)).toBe(true);
+  });
+
+  it.each([
+    ['an invalid active key id', { DATA_ENCRYPTION_KEY_ID: 'key one' }, 'DATA_ENCRYPTION_KEY_ID must be 1-64 letters, digits, ".", "_" or "-"'],
+    ['a retired key under the active id', { DATA_ENCRYPTION_RETIRED_KEYS: `k1:${b64(keyB)}` }, 'DATA_ENCRYPTION_RETIRED_KEYS must not list the active key id "k1"'],
+    ['a retired entry without an id', { DATA_ENCRYPTION_RETIRED_KEYS: b64(keyB) }, 'DATA_ENCRYPTION_RETIRED_KEYS entry 1 is not of the form <keyId>:<base64> with a valid key id'],
+    ['a swapped retired entry', { DATA_ENCRYPTION_RETIRED_KEYS: `k0:${b64(keyA)},${b64(keyB)}:k2` }, 'DATA_ENCRYPTION_RETIRED_KEYS entry 2 is not of the form <keyId>:<base64> with a valid key id'],
+    ['a retired key listed twice', { DATA_ENCRYPTION_RETIRED_KEYS: `k0:${b64(keyA)},k0:${b64(keyB)}` }, 'DATA_ENCRYPTION_RETIRED_KEYS lists key "k0" twice'],
+    ['a short retired key', { DATA_ENCRYPTION_RETIRED_KEYS: `k0:${b64(Buffer.alloc(16, 1))}` }, 'DATA_ENCRYPTION_RETIRED_KEYS key "k0" must be 32 bytes, base64-encoded'],
+    ['a retired key with a typo', { DATA_ENCRYPTION_RETIRED_KEYS: `k0:${b64(keyA).slice(0, 10)}*${b64(keyA).slice(11)}` }, 'DATA_ENCRYPTION_RETIRED_KEYS key "k0" must be 32 bytes, base64-encoded'],
+    ['an active key with a typo', { DATA_ENCRYPTION_KEY: `${b64(keyA).slice(0, 10)}*${b64(keyA).slice(11)}` }, 'DATA_ENCRYPTION_KEY must be 32 bytes, base64-encoded'],
+    ['an active key in hex', { DATA_ENCRYPTION_KEY: keyA.toString('hex') }, 'DATA_ENCRYPTION_KEY must be 32 bytes, base64-encoded'],
+  ])('refuses %s without repeating key material', (_, env, problem) => {
+    const problems = problemsOf(env);
+    expect(problems).toEqual([problem]);
+    for (const key of [keyA, keyB]) {
+      expect(problems.join('\n')).not.toContain(b64(key).slice(0, 12));
+      expect(problems.join('\n')).not.toContain(key.toString('hex').slice(0, 12));
+    }
+  });
+
+  it('does not repeat a key given where its id belongs', () => {
+    const problems = problemsOf({ DATA_ENCRYPTION_KEY_ID: b64(keyA) });
+    expect(problems).toEqual(['DATA_ENCRYPTION_KEY_ID must be 1-64 letters, digits, ".", "_" or "-"']);
   });
 });

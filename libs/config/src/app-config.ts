@@ -8,6 +8,10 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 const DEVELOPMENT_JWT_SECRET = 'statemesh-development-only-jwt-signing-key';
 const DEVELOPMENT_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 
+/** Master key ids: short, and never containing the `:` and `,` of DATA_ENCRYPTION_RETIRED_KEYS. */
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const KEY_ID_DESCRIPTION = '1-64 letters, digits, ".", "_" or "-"';
+
 /** The validated, typed configuration of every StateMesh process. Inject it by class. */
 export class AppConfig {
   env: Environment;
@@ -19,11 +23,21 @@ export class AppConfig {
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
   };
-  dataEncryptionKey: Buffer;
+  /**
+   * Master keys for data at rest (they wrap the per-secret data keys). The
+   * active key wraps everything written from now on; retired keys are kept
+   * only to read what they wrapped until `secrets:rotate-master` has moved it.
+   */
+  dataEncryption: {
+    activeKeyId: string;
+    /** Every master key by id, the active one included. */
+    keys: ReadonlyMap<string, Buffer>;
+  };
   admin: { email: string; password: string };
   rateLimit: { requestsPerMinute: number };
   idempotency: { ttlHours: number };
-  outbox: { pollIntervalMs: number; batchSize: number };
+  outbox: { pollIntervalMs: number; batchSize: number; publishTimeoutMs: number; maxRetryDelayMs: number };
+  worker: { concurrency: number };
   dns: { baseDomain: string };
   log: { level: LogLevel };
   nodes: NodesConfig;
@@ -65,6 +79,16 @@ export class ConfigError extends Error {
   }
 }
 
+function dataEncryption(read: EnvReader): AppConfig['dataEncryption'] {
+  const activeKeyId = read.identifier('DATA_ENCRYPTION_KEY_ID', 'k1', KEY_ID, KEY_ID_DESCRIPTION);
+  const activeKey = read.key('DATA_ENCRYPTION_KEY', DEVELOPMENT_DATA_KEY, 32);
+  const retired = read.keyList('DATA_ENCRYPTION_RETIRED_KEYS', 32, KEY_ID);
+  if (retired.has(activeKeyId)) {
+    read.problems.push(`DATA_ENCRYPTION_RETIRED_KEYS must not list the active key id "${activeKeyId}"`);
+  }
+  return { activeKeyId, keys: new Map([[activeKeyId, activeKey], ...[...retired].filter(([id]) => id !== activeKeyId)]) };
+}
+
 /** Reads and validates the whole configuration; throws one ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const envName = env.NODE_ENV === undefined || env.NODE_ENV === '' ? 'development' : env.NODE_ENV;
@@ -95,7 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessTokenTtlSeconds: read.integer('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
       refreshTokenTtlSeconds: read.integer('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 300, 365 * 86_400),
     },
-    dataEncryptionKey: read.key('DATA_ENCRYPTION_KEY', DEVELOPMENT_DATA_KEY, 32),
+    dataEncryption: dataEncryption(read),
     admin: {
       email: read.email('ADMIN_EMAIL', 'admin@statemesh.local'),
       password: read.secret('ADMIN_PASSWORD', 'statemesh-admin', 12),
@@ -105,7 +129,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outbox: {
       pollIntervalMs: read.integer('OUTBOX_POLL_INTERVAL_MS', 250, 10, 60_000),
       batchSize: read.integer('OUTBOX_BATCH_SIZE', 500, 1, 10_000),
+      // How long the relay waits for Redis to accept a batch before it gives up and rolls back.
+      publishTimeoutMs: read.integer('OUTBOX_PUBLISH_TIMEOUT_MS', 5_000, 100, 60_000),
+      // The longest pause between relay attempts while Redis or PostgreSQL is unreachable.
+      maxRetryDelayMs: read.integer('OUTBOX_MAX_RETRY_DELAY_MS', 30_000, 10, 600_000),
     },
+    worker: { concurrency: read.integer('WORKER_CONCURRENCY', 4, 1, 1_000) },
     dns: { baseDomain: read.dnsName('BASE_DOMAIN', 'statemesh.net') },
     log: {
       level: read.oneOf<LogLevel>(
@@ -119,8 +148,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!/^[a-zA-Z0-9:_-]{1,64}$/.test(config.redis.prefix)) {
     read.problems.push('REDIS_PREFIX must be 1-64 characters of letters, digits, ":", "_" or "-"');
   }
+  if (config.outbox.maxRetryDelayMs < config.outbox.pollIntervalMs) {
+    read.problems.push('OUTBOX_MAX_RETRY_DELAY_MS must not be less than OUTBOX_POLL_INTERVAL_MS');
+  }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return Object.freeze(config);
+}
+
+/**
+ * For process entry points: the validated configuration, or — when it is
+ * invalid — the list of every problem on stderr and exit code 1.
+ */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
 }
 
 function readNodesConfig(read: EnvReader): NodesConfig {

@@ -1,19 +1,15 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig, loadConfig } from './app-config';
 
-/** Provides the validated AppConfig to every module; validation runs once, at start-up. */
+/**
+ * Provides the validated AppConfig to every module. The entry point loads and
+ * validates it once (so a bad configuration stops the process before anything
+ * starts) and hands it over; tests pass their own.
+ */
 @Global()
-@Module({
-  providers: [{ provide: AppConfig, useFactory: () => loadConfig() }],
-  exports: [AppConfig],
-})
+@Module({})
 export class ConfigModule {
-  /**
-   * Provides a configuration the caller already loaded, so that the process
-   * (and the tests, which load it with overrides) and its modules see one
-   * and the same configuration.
-   */
-  static forRoot(config: AppConfig): DynamicModule {
-    return { module: ConfigModule, global: true, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+  static forRoot(config: AppConfig = loadConfig()): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
   }
 }

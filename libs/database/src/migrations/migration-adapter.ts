@@ -135,12 +135,24 @@ function adapterFactoryFor(databaseUrl: string): PrismaPg {
  * the main database), the shadow database here is a real, separate database
  * that is dropped — connections and all — when the engine lets go of it.
  */
-export function migrationAdapterFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
+export function migrationAdapterFactory(
+  databaseUrl: string,
+): SqlMigrationAwareDriverAdapterFactory & { disposeConnections(): Promise<void> } {
   const main = adapterFactoryFor(databaseUrl);
+  // The engine does not dispose the adapters it connects; left open, their
+  // pools keep the calling process (a CLI, jest's global setup) alive.
+  const connected: SqlDriverAdapter[] = [];
   return {
     provider: main.provider,
     adapterName: main.adapterName,
-    connect: () => main.connect(),
+    async connect(): Promise<SqlDriverAdapter> {
+      const adapter = await main.connect();
+      connected.push(adapter);
+      return adapter;
+    },
+    async disposeConnections(): Promise<void> {
+      await Promise.allSettled(connected.splice(0).map((adapter) => adapter.dispose()));
+    },
     async connectToShadowDb(): Promise<SqlDriverAdapter> {
       const shadowUrl = withDatabase(databaseUrl, `statemesh_shadow_${randomUUID().replace(/-/g, '')}`);
       await createDatabaseIfMissing(shadowUrl);

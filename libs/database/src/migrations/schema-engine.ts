@@ -78,18 +78,44 @@ export function readMigrations(migrationsDir: string): EngineMigrationList {
 
 async function withEngine<T>(databaseUrl: string, schemaDir: string, run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadEngineGlue();
-  const factory = bindMigrationAwareSqlAdapterFactory(migrationAdapterFactory(databaseUrl));
+  const adapters = migrationAdapterFactory(databaseUrl);
+  const factory = bindMigrationAwareSqlAdapterFactory(adapters);
   const log = (message: string) => {
     if (process.env.SCHEMA_ENGINE_DEBUG) process.stderr.write(`${message}\n`);
   };
-  const engine: SchemaEngine = await SchemaEngine.new({ datamodels: readSchemaFiles(schemaDir) }, log, factory);
+  const restoreTimers = unrefEngineTimers();
   try {
-    return await run(engine);
-  } catch (error) {
-    throw explainEngineError(error, factory);
+    const engine: SchemaEngine = await SchemaEngine.new({ datamodels: readSchemaFiles(schemaDir) }, log, factory);
+    try {
+      return await run(engine);
+    } catch (error) {
+      throw explainEngineError(error, factory);
+    } finally {
+      engine.free();
+      await adapters.disposeConnections();
+    }
   } finally {
-    engine.free();
+    restoreTimers();
   }
+}
+
+/**
+ * The engine's wasm arms timers (10 s) that outlive its work, and its glue has
+ * no way to cancel them: left as they are, they keep a finished CLI or jest's
+ * global setup alive for ten more seconds. Timers the engine arms while it
+ * runs are unref'd, so they no longer hold the process open.
+ */
+function unrefEngineTimers(): () => void {
+  const original = globalThis.setTimeout;
+  const patched = (...args: Parameters<typeof setTimeout>) => {
+    const timer = original(...args);
+    if (new Error().stack?.includes('schema-engine-wasm')) timer.unref();
+    return timer;
+  };
+  globalThis.setTimeout = Object.assign(patched, original) as typeof setTimeout;
+  return () => {
+    globalThis.setTimeout = original;
+  };
 }
 
 /** The engine reports driver failures as `External error id#N`; the adapter keeps the real one. */

@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor 
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { AppConfig } from '@statemesh/config';
 import { CommonErrors, DomainError } from '@statemesh/common';
-import { createHash } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, from, of, throwError } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
@@ -25,8 +25,22 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export function requestFingerprint(method: string, url: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${url}\n${canonicalJson(body)}`).digest('hex');
+/**
+ * What tells a retry from a different request under the same key. Bodies carry
+ * passwords and secret values, and a plain hash of one stored in the database
+ * could be brute-forced offline; keyed with a server secret it cannot.
+ */
+export function requestFingerprint(key: Uint8Array, method: string, url: string, body: unknown): string {
+  return createHmac('sha256', key).update(`${method} ${url}\n${canonicalJson(body)}`).digest('hex');
+}
+
+/**
+ * The fingerprint key, derived from JWT_SECRET (a server secret that never
+ * reaches the database). Changing JWT_SECRET makes retries of requests sent
+ * before the change answer 422 rather than replay, for IDEMPOTENCY_TTL_HOURS.
+ */
+export function fingerprintKey(config: Pick<AppConfig, 'auth'>): Buffer {
+  return Buffer.from(hkdfSync('sha256', config.auth.jwtSecret, '', 'statemesh.idempotency.request-fingerprint.v1', 32));
 }
 
 /** The status Nest will send for this route: its @HttpCode, else 201 for POST. */
@@ -43,10 +57,14 @@ function routeStatus(context: ExecutionContext): number {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly fingerprintKey: Buffer;
+
   constructor(
     private readonly records: IdempotencyRepository,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.fingerprintKey = fingerprintKey(config);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -59,27 +77,41 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const principal = request.principal?.key ?? `anonymous`;
-    const fingerprint = requestFingerprint(request.method, request.url, request.body);
+    const fingerprint = requestFingerprint(this.fingerprintKey, request.method, request.url, request.body);
     return from(this.begin(principal, key, request, fingerprint)).pipe(
-      mergeMap((replay) => {
-        if (replay) {
-          reply.status(replay.status).header('content-type', replay.contentType).header('idempotent-replayed', 'true');
-          return of(JSON.parse(replay.body) as unknown);
+      mergeMap((outcome) => {
+        if (outcome.kind === 'replay') {
+          reply.status(outcome.status).header('content-type', outcome.contentType).header('idempotent-replayed', 'true');
+          return of(JSON.parse(outcome.body) as unknown);
         }
         return next.handle().pipe(
-          mergeMap((result) => from(this.finish(principal, key, routeStatus(context), result)).pipe(mergeMap(() => of(result)))),
-          catchError((error) => from(this.records.release(principal, key)).pipe(mergeMap(() => throwError(() => error)))),
+          mergeMap((result) =>
+            from(
+              this.records.complete(outcome.recordId, {
+                status: routeStatus(context),
+                body: JSON.stringify(result ?? null),
+                contentType: 'application/json; charset=utf-8',
+              }),
+            ).pipe(mergeMap(() => of(result))),
+          ),
+          catchError((error) => from(this.records.release(outcome.recordId)).pipe(mergeMap(() => throwError(() => error)))),
         );
       }),
     );
   }
 
-  /** Claims the key, or returns the stored response to replay. */
-  private async begin(principal: string, key: string, request: FastifyRequest, fingerprint: string) {
+  /** Claims the key for this request, or finds the stored response to replay. */
+  private async begin(
+    principal: string,
+    key: string,
+    request: FastifyRequest,
+    fingerprint: string,
+  ): Promise<{ kind: 'claimed'; recordId: string } | { kind: 'replay'; status: number; body: string; contentType: string }> {
     const expiresAt = new Date(Date.now() + this.config.idempotency.ttlHours * 3_600_000);
     const entry = { principal, key, method: request.method, path: request.url, requestHash: fingerprint, expiresAt };
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (await this.records.claim(entry)) return undefined;
+      const recordId = await this.records.claim(entry);
+      if (recordId) return { kind: 'claimed', recordId };
       const existing = await this.records.find(principal, key);
       if (!existing) continue;
       if (existing.expiresAt < new Date() || (existing.status === null && Date.now() - existing.createdAt.getTime() > IN_FLIGHT_TIMEOUT_MS)) {
@@ -95,18 +127,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (existing.status === null || existing.responseBody === null) {
         throw new DomainError(CommonErrors['idempotency.in_progress'], 'The first request with this Idempotency-Key is still being processed; retry shortly.');
       }
-      return { status: existing.status, body: existing.responseBody, contentType: existing.contentType ?? 'application/json; charset=utf-8' };
+      return {
+        kind: 'replay',
+        status: existing.status,
+        body: existing.responseBody,
+        contentType: existing.contentType ?? 'application/json; charset=utf-8',
+      };
     }
     throw new DomainError(CommonErrors['idempotency.in_progress'], 'The Idempotency-Key is contended; retry shortly.');
-  }
-
-  private async finish(principal: string, key: string, status: number, result: unknown): Promise<void> {
-    const existing = await this.records.find(principal, key);
-    if (!existing) return;
-    await this.records.complete(existing.id, {
-      status,
-      body: JSON.stringify(result ?? null),
-      contentType: 'application/json; charset=utf-8',
-    });
   }
 }

@@ -6,13 +6,13 @@ import { PrismaService, isUniqueViolation, type IdempotencyRecord } from '@state
 export class IdempotencyRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Claims the key for a new request; false when a record for it already exists. */
-  async claim(entry: { principal: string; key: string; method: string; path: string; requestHash: string; expiresAt: Date }): Promise<boolean> {
+  /** Claims the key for a new request: the new record's id, or null when a record for the key exists. */
+  async claim(entry: { principal: string; key: string; method: string; path: string; requestHash: string; expiresAt: Date }): Promise<string | null> {
     try {
-      await this.prisma.idempotencyRecord.create({ data: { id: newId(), ...entry } });
-      return true;
+      const { id } = await this.prisma.idempotencyRecord.create({ data: { id: newId(), ...entry }, select: { id: true } });
+      return id;
     } catch (error) {
-      if (isUniqueViolation(error)) return false;
+      if (isUniqueViolation(error)) return null;
       throw error;
     }
   }
@@ -28,8 +28,8 @@ export class IdempotencyRepository {
     });
   }
 
-  async release(principal: string, key: string): Promise<void> {
-    await this.prisma.idempotencyRecord.deleteMany({ where: { principal, key, status: null } });
+  async release(id: string): Promise<void> {
+    await this.prisma.idempotencyRecord.deleteMany({ where: { id, status: null } });
   }
 
   /** Removes a record that expired or whose first request died mid-way, so the key can be claimed again. */
@@ -40,8 +40,24 @@ export class IdempotencyRepository {
     return count > 0;
   }
 
-  async deleteExpired(now: Date = new Date()): Promise<number> {
-    const { count } = await this.prisma.idempotencyRecord.deleteMany({ where: { expiresAt: { lt: now } } });
-    return count;
+  /**
+   * Deletes records that expired before `now`, `chunkSize` rows per statement so
+   * a large backlog never holds long locks or one huge transaction.
+   * @returns how many records were deleted.
+   */
+  async deleteExpired(now: Date = new Date(), chunkSize = 5_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.prisma.$executeRaw`
+        DELETE FROM "idempotency_records"
+        WHERE "id" IN (
+          SELECT "id" FROM "idempotency_records"
+          WHERE "expiresAt" < ${now}
+          LIMIT ${chunkSize}
+          FOR UPDATE SKIP LOCKED
+        )`;
+      total += deleted;
+      if (deleted < chunkSize) return total;
+    }
   }
 }

@@ -107,8 +107,12 @@ export class ProblemFilter implements ExceptionFilter {
         return 'The request body exceeds the size limit.';
       case 'request.unsupported_media_type':
         return 'Send request bodies as application/json.';
-      default:
-        return `The request body could not be parsed: ${exception.message}`;
+      default: {
+        // The parser's message can quote the body ("Unexpected token ..., "{"value": ..." is not
+        // valid JSON"), and bodies carry passwords and secret values: say where, never what.
+        const position = /\bposition (\d+)/.exec(String((exception.cause as Error | undefined)?.message ?? exception.message));
+        return position ? `The request body is not valid JSON (at position ${position[1]}).` : 'The request body is not valid JSON.';
+      }
     }
   }
 }

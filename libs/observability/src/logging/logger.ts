@@ -24,6 +24,7 @@ export const REDACTED_PATHS = [
   '*.accessToken',
   '*.refreshToken',
   '*.secret',
+  '*.value',
   '*.secretAccessKey',
   '*.accessKeyId',
   '*.privateKey',

@@ -5,11 +5,15 @@ import type { Logger } from 'pino';
  * Routes Nest's Logger (used across the libs as `new Logger(Context)`) into
  * pino, so every line of a process is one JSON object with its context.
  */
+// Nest's start-up chatter (every module and route, one line each) is only useful when debugging.
+const START_UP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    const context = rest[rest.length - 1];
+    this.write(typeof context === 'string' && START_UP_CONTEXTS.has(context) ? 'debug' : 'info', message, rest);
   }
 
   error(message: unknown, ...rest: unknown[]): void {

@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, type AppConfig } from '@statemesh/config';
+import { DatabaseModule } from '@statemesh/database';
+import { IdempotencyRepository } from '@statemesh/http';
+import { ObservabilityModule } from '@statemesh/observability';
+import { QueueModule } from '@statemesh/queue';
+import { RedisModule } from '@statemesh/redis';
+import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { WorkerLifecycle } from './worker-lifecycle';
+
+/**
+ * The worker process: BullMQ processors and the outbox relay, no HTTP.
+ * Processors are listed here (not in the libs' modules) so that the API,
+ * which imports the same libs, never starts consuming jobs.
+ */
+@Module({
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule],
+  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor],
+})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: WorkerModule, imports: [ConfigModule.forRoot(config)] };
+  }
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import type { Db } from '@statemesh/database';
+import type { JobName, PayloadOf } from './job-types';
+import { outboxMessageFor, type EnqueueOptions } from './outbox-message';
+import { OutboxRepository } from './outbox.repository';
+
+/**
+ * The only way the product schedules background work. The job is written to
+ * the outbox in the caller's transaction, so it exists exactly when the
+ * records that need it exist: a rolled-back transaction schedules nothing, and
+ * a committed one is relayed to BullMQ even if Redis is down at that moment.
+ *
+ * Delivery is at least once (a relay can crash after handing jobs to BullMQ
+ * but before deleting the rows), and BullMQ retries failed jobs: every
+ * processor must be safe to run twice.
+ */
+@Injectable()
+export class JobEnqueuer {
+  constructor(private readonly outbox: OutboxRepository) {}
+
+  /**
+   * Schedules `jobName` with `payload` when `tx` commits.
+   * @returns the BullMQ job id (`<jobName>.<jobId>`).
+   */
+  async enqueue<N extends JobName>(tx: Db, jobName: N, payload: PayloadOf<N>, options?: EnqueueOptions): Promise<string> {
+    const message = outboxMessageFor(jobName, payload, options);
+    await this.outbox.insert(tx, message);
+    return message.jobId;
+  }
+}

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigModule, loadConfig, type AppConfig } from '@statemesh/config';
+import { DatabaseModule } from '@statemesh/database';
+import { IdentityModule, PlatformAdminBootstrap } from '@statemesh/identity';
+import { RedisModule } from '@statemesh/redis';
+
+@Module({ imports: [DatabaseModule, RedisModule, IdentityModule] })
+class SeedModule {}
+
+/**
+ * Brings a migrated database to a usable state: the platform admin from
+ * ADMIN_EMAIL/ADMIN_PASSWORD and the catalog. Every step is idempotent, so
+ * the seed runs at every start of the stack.
+ */
+export async function seed(config: AppConfig, log: (line: string) => void = console.log): Promise<void> {
+  const app = await NestFactory.createApplicationContext(
+    { module: SeedModule, imports: [ConfigModule.forRoot(config)] },
+    { logger: ['error', 'warn'] },
+  );
+  try {
+    const admin = await app.get(PlatformAdminBootstrap).ensure();
+    log(admin.created ? `created platform admin ${config.admin.email}` : `platform admin ${config.admin.email} is up to date`);
+  } finally {
+    await app.close();
+  }
+}
+
+if (require.main === module) {
+  seed(loadConfig()).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

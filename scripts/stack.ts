@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '@statemesh/common';
+import { type AppConfig, loadConfigOrExit } from '@statemesh/config';
+import { defaultMigrationPaths } from '../libs/database/src/migrations/cli';
+import { applyMigrations } from '../libs/database/src/migrations/schema-engine';
+import { seed } from '../prisma/seed';
+
+/**
+ * `npm run stack`: the whole system on one machine. Migrates (creating the
+ * database if needed), seeds, then runs the API, the worker and simulated
+ * node agents as child processes until Ctrl-C / SIGTERM, which stops them
+ * cleanly. Honours PORT, DATABASE_URL, REDIS_URL, REDIS_PREFIX, ADMIN_EMAIL
+ * and ADMIN_PASSWORD, so several stacks can share a machine.
+ */
+
+const READY_TIMEOUT_MS = 30_000;
+
+function step(message: string): void {
+  console.log(`[stack] ${message}`);
+}
+
+interface Service {
+  name: string;
+  entry: string;
+  args?: string[];
+}
+
+function start(service: Service): ChildProcess {
+  const child = spawn(process.execPath, ['--enable-source-maps', join(projectRoot(), 'dist', service.entry), ...(service.args ?? [])], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: process.env,
+  });
+  step(`started ${service.name} (pid ${child.pid})`);
+  return child;
+}
+
+async function waitForReady(config: AppConfig): Promise<void> {
+  const url = `http://127.0.0.1:${config.http.port}/readyz`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the API did not become ready within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+
+  step(`migrating ${new URL(config.database.url).pathname.slice(1)} ...`);
+  const applied = await applyMigrations(config.database.url, defaultMigrationPaths());
+  step(applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date');
+  step('seeding ...');
+  await seed(config, (line) => step(line));
+
+  const services: Service[] = [
+    { name: 'api', entry: 'apps/api/src/main.js' },
+    { name: 'worker', entry: 'apps/worker/src/main.js' },
+  ].filter((service) => existsSync(join(projectRoot(), 'dist', service.entry)));
+  const children = new Map<ChildProcess, string>();
+  let stopping = false;
+
+  const stopAll = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    step(`stopping (${signal}) ...`);
+    for (const child of children.keys()) child.kill('SIGTERM');
+  };
+  process.on('SIGINT', () => stopAll('SIGINT'));
+  process.on('SIGTERM', () => stopAll('SIGTERM'));
+
+  const exited = services.map((service) => {
+    const child = start(service);
+    children.set(child, service.name);
+    return new Promise<number>((resolve) =>
+      child.on('exit', (code, signal) => {
+        children.delete(child);
+        if (!stopping) {
+          step(`${service.name} exited unexpectedly (${signal ?? code}); stopping the stack`);
+          stopAll('SIGTERM');
+        }
+        resolve(code ?? (signal === 'SIGTERM' ? 0 : 1));
+      }),
+    );
+  });
+
+  try {
+    await waitForReady(config);
+    const base = `http://127.0.0.1:${config.http.port}`;
+    console.log(
+      [
+        '',
+        'StateMesh is up.',
+        `  API:    ${base}`,
+        `  Docs:   ${base}/docs`,
+        `  OpenAPI: ${base}/openapi.json`,
+        `  Admin:  ${config.admin.email} / ${config.env === 'production' ? '(ADMIN_PASSWORD)' : config.admin.password}`,
+        'Press Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    );
+  } catch (error) {
+    step((error as Error).message);
+    stopAll('SIGTERM');
+  }
+
+  const codes = await Promise.all(exited);
+  const failed = codes.some((code) => code !== 0) && !stopping;
+  step('stopped');
+  process.exit(failed ? 1 : 0);
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
