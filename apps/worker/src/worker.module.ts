@@ -2,9 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, type AppConfig } from '@statemesh/config';
 import { DatabaseModule } from '@statemesh/database';
 import { IdempotencyRepository } from '@statemesh/http';
+import { EpochsWorkerModule } from '@statemesh/nodes';
 import { ObservabilityModule } from '@statemesh/observability';
 import { QueueModule } from '@statemesh/queue';
 import { RedisModule } from '@statemesh/redis';
+import { EpochsProcessor } from './epochs/epochs.processor';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { WorkerLifecycle } from './worker-lifecycle';
 
@@ -14,8 +16,8 @@ import { WorkerLifecycle } from './worker-lifecycle';
  * which imports the same libs, never starts consuming jobs.
  */
 @Module({
-  imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule],
-  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule, EpochsWorkerModule],
+  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor, EpochsProcessor],
 })
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {

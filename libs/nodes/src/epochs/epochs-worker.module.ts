@@ -2,12 +2,10 @@ import { Module } from '@nestjs/common';
 import { TimeTowerModule } from '../time-tower.module';
 
 /**
- * The Time Tower for the worker process: import this module into the worker
- * app and run `EpochTick.run()` as a repeating job every
- * `epochTickIntervalMs(config.nodes)`; the tick is idempotent, so every
- * worker may run it and a retry does no harm. With the queue lib, an
- * `EpochsProcessor` provided here registers that job (see docs/nodes.md,
- * "Running the Time Tower").
+ * The Time Tower for the worker process: the epoch tick and what it works
+ * on, without HTTP. The worker app imports it and runs `EpochTick.run()` on a
+ * repeating job every `epochTickIntervalMs(config.nodes)`
+ * (apps/worker/src/epochs/epochs.processor.ts).
  */
 @Module({
   imports: [TimeTowerModule],
