@@ -30,4 +30,14 @@ export function fromPino(logger: Logger): AgentLogger {
   };
 }
 
+/** A logger that adds `context` to every line (an agent's node id, say). */
+export function withContext(logger: AgentLogger, context: Record<string, unknown>): AgentLogger {
+  return {
+    debug: (message, extra) => logger.debug(message, { ...context, ...extra }),
+    info: (message, extra) => logger.info(message, { ...context, ...extra }),
+    warn: (message, extra) => logger.warn(message, { ...context, ...extra }),
+    error: (message, extra) => logger.error(message, { ...context, ...extra }),
+  };
+}
+
 export const silentLogger: AgentLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

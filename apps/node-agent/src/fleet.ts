@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     simulator: env.SIMULATOR_BOOT_DELAY_MS ? { bootDelayMs: Number(env.SIMULATOR_BOOT_DELAY_MS) } : undefined,
     logger,
   });
-  logger.info(`fleet of ${fleet.nodes.length} simulated node(s) running`, { accountId: fleet.accountId, nodes: fleet.nodes.map((node) => node.name) });
+  logger.info(`fleet of ${fleet.nodes.length} simulated node(s) running`, { accountId: fleet.accountId, nodeNames: fleet.nodes.map((node) => node.name) });
   const shutdown = async () => {
     await fleet.stop();
     process.exit(0);

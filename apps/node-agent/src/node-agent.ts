@@ -3,11 +3,14 @@ import { AgentApiClient, ApiProblemError, ApiUnavailableError } from './api/agen
 import { runAssignment } from './assignments/assignment-runner';
 import { Backoff, pause } from './backoff';
 import type { HypervisorDriver, VmInfo } from './drivers/hypervisor-driver';
-import { silentLogger, type AgentLogger } from './agent-logger';
+import { silentLogger, withContext, type AgentLogger } from './agent-logger';
 import { ProofAbortedError, WorkerProver, type Prover } from './proving/worker-prover';
 import { SessionManager } from './session-manager';
 
 export const AGENT_VERSION = 'statemesh-node-agent/0.1.0';
+
+/** After an epoch's end, give the worker a moment to close it before asking for the next challenge. */
+const EPOCH_CLOSE_SLACK_MS = 100;
 
 export interface NodeAgentOptions {
   apiUrl: string;
@@ -55,6 +58,8 @@ export class NodeAgent {
   private loops: Promise<void>[] = [];
   private unsubscribe?: () => void;
   private heartbeatIntervalMs = 5_000;
+  /** How long the last proof took, to avoid starting one that its epoch's close would make stale. */
+  private lastProofMs?: number;
   private proofIntervalMs = 60_000;
   private readonly statistics: NodeAgentStats = {
     sessionsOpened: 0,
@@ -68,14 +73,14 @@ export class NodeAgent {
   };
 
   constructor(private readonly options: NodeAgentOptions) {
-    this.logger = options.logger ?? silentLogger;
+    this.logger = withContext(options.logger ?? silentLogger, { nodeId: options.nodeId });
     this.api = new AgentApiClient(options.apiUrl, { timeoutMs: options.requestTimeoutMs ?? 10_000, userAgent: AGENT_VERSION });
     this.prover = options.prover ?? new WorkerProver();
     this.sessions = new SessionManager(this.api, options.nodeId, options.privateKey, (session) => {
       this.statistics.sessionsOpened += 1;
       this.heartbeatIntervalMs = session.settings.heartbeatIntervalSeconds * 1000;
       this.proofIntervalMs = session.settings.proofIntervalSeconds * 1000;
-      this.logger.info('node session opened', { nodeId: session.node.id, status: session.node.status, expiresIn: session.expiresIn });
+      this.logger.info('node session opened', { status: session.node.status, expiresIn: session.expiresIn });
     });
   }
 
@@ -100,7 +105,7 @@ export class NodeAgent {
       this.loop('presence', () => this.proveOnce()),
       this.loop('assignments', () => this.pollAssignmentsOnce(), this.options.assignmentsUnavailableMs ?? { initialMs: 30_000, maxMs: 300_000 }),
     ];
-    this.logger.info('agent started', { nodeId: this.nodeId, driver: this.options.driver.name, api: this.options.apiUrl });
+    this.logger.info('agent started', { driver: this.options.driver.name, api: this.options.apiUrl });
   }
 
   /** Stops every loop, cancels a proof in flight and waits for the loops to end. */
@@ -110,7 +115,7 @@ export class NodeAgent {
     await this.prover.close();
     await Promise.allSettled(this.loops);
     this.loops = [];
-    this.logger.info('agent stopped', { nodeId: this.nodeId });
+    this.logger.info('agent stopped');
   }
 
   /**
@@ -196,13 +201,20 @@ export class NodeAgent {
     const challenge = await this.authorized((token) => this.api.proofChallenge(token, this.signal));
     const notBefore = challenge.notBefore ? new Date(challenge.notBefore).getTime() - Date.now() : 0;
     if (notBefore > 0) return notBefore;
+    // A proof that cannot finish before its epoch is due to close would only
+    // be stale: wait for the next epoch's seed instead. (An overdue epoch is
+    // still open, and a proof on it still counts.)
+    const epochLeftMs = new Date(challenge.epochEndsAt).getTime() - Date.now();
+    if (this.lastProofMs !== undefined && epochLeftMs > 0 && epochLeftMs < this.lastProofMs) return epochLeftMs + EPOCH_CLOSE_SLACK_MS;
     let result;
+    const proving = Date.now();
     try {
       result = await this.prover.prove(challenge.input, challenge.iterations, this.signal);
     } catch (error) {
       if (error instanceof ProofAbortedError) return 0;
       throw error;
     }
+    this.lastProofMs = Date.now() - proving;
     const submission = { epoch: challenge.epoch, previousHash: challenge.previousHash, input: challenge.input, iterations: challenge.iterations, ...result };
     try {
       await this.authorized((token) => this.api.submitProof(token, submission, this.signal));

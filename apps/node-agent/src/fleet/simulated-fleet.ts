@@ -88,7 +88,7 @@ export async function startSimulatedFleet(options: SimulatedFleetOptions): Promi
     });
     agent.start();
     nodes.push({ id: node.id, name: spec.name, zone: spec.zone, class: spec.class, agent, driver });
-    logger.info('simulated node started', { nodeId: node.id, name: spec.name, zone: spec.zone, class: spec.class });
+    logger.info('simulated node started', { nodeId: node.id, nodeName: spec.name, zone: spec.zone, class: spec.class });
   }
   return {
     accountId,
