@@ -21,6 +21,8 @@ export const TIME_TOWER_TEST_ENV: Record<string, string> = {
   JAIL_EPOCHS: '1',
   ABSENCE_EPOCHS_TO_JAIL: '2',
   NODE_CHALLENGE_TTL_SECONDS: '2',
+  // An agent proving four times a second makes about 600 requests a minute, the default limit.
+  RATE_LIMIT_PER_MINUTE: '5000',
 };
 
 export interface Operator {

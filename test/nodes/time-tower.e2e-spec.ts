@@ -1,4 +1,5 @@
-import { adminEpochsGet, adminNodesGet, type NodeResponseDto } from '@statemesh/sdk';
+import { adminEpochsGet, adminNodesGet, nodesDecommission, type NodeResponseDto } from '@statemesh/sdk';
+import { generateNodeKey, loadPrivateKey } from '@statemesh/agent-protocol';
 import { PrismaService } from '@statemesh/database';
 import { EpochTick, EpochsService, NodeCapacityRepository } from '@statemesh/nodes';
 import { NodeAgent, SimulatorDriver, startSimulatedFleet, type NodeAgentOptions } from '../../apps/node-agent/src';
@@ -146,6 +147,21 @@ describe('the Time Tower with real agents', () => {
       await fleet.stop();
       await ticker.stop();
     }
+  });
+
+  it('has an agent give up when the API refuses its node for good: a wrong key, a decommissioned node', async () => {
+    const node = await registerNode(operator);
+    const impostor = startAgent({ ...node, privateKey: loadPrivateKey(generateNodeKey().privateKeyPem) });
+    await impostor.whenStopped();
+    expect(impostor.refused?.message).toContain('not the key');
+    expect(impostor.stats.heartbeatsSent).toBe(0);
+
+    const agent = startAgent(node);
+    await eventually('a heartbeat', async () => (agent.stats.heartbeatsSent > 0 ? true : undefined));
+    await send(nodesDecommission({ client: operator.client, path: { accountId: operator.accountId, nodeId: node.id } }));
+    await agent.whenStopped();
+    expect(agent.refused?.message).toContain('decommissioned');
+    await agent.stop();
   });
 
   it('closes each epoch exactly once when several workers close concurrently', async () => {

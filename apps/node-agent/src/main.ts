@@ -62,6 +62,11 @@ async function main(): Promise<void> {
     address: options.address,
   });
   agent.start();
+  void agent.whenStopped().then(async () => {
+    if (!agent.refused) return;
+    await agent.stop();
+    process.exit(3);
+  });
   const shutdown = async (signal: string) => {
     logger.info(`${signal}: stopping`);
     await agent.stop();

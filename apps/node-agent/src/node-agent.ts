@@ -5,7 +5,7 @@ import { Backoff, pause } from './backoff';
 import type { HypervisorDriver, VmInfo } from './drivers/hypervisor-driver';
 import { silentLogger, withContext, type AgentLogger } from './agent-logger';
 import { ProofAbortedError, WorkerProver, type Prover } from './proving/worker-prover';
-import { SessionManager } from './session-manager';
+import { SessionManager, SessionRefusedError } from './session-manager';
 
 export const AGENT_VERSION = 'statemesh-node-agent/0.1.0';
 
@@ -56,6 +56,7 @@ export class NodeAgent {
   private readonly logger: AgentLogger;
   private readonly controller = new AbortController();
   private loops: Promise<void>[] = [];
+  private refusal?: SessionRefusedError;
   private unsubscribe?: () => void;
   private heartbeatIntervalMs = 5_000;
   /** How long the last proof took, to avoid starting one that its epoch's close would make stale. */
@@ -90,6 +91,16 @@ export class NodeAgent {
 
   get stats(): Readonly<NodeAgentStats> {
     return { ...this.statistics };
+  }
+
+  /** Why the agent gave up by itself (the API refuses this node's sessions for good), if it did. */
+  get refused(): SessionRefusedError | undefined {
+    return this.refusal;
+  }
+
+  /** Resolves when every loop has ended: after stop(), or when the API refuses the node for good. */
+  async whenStopped(): Promise<void> {
+    await Promise.allSettled(this.loops);
   }
 
   private get signal(): AbortSignal {
@@ -136,6 +147,12 @@ export class NodeAgent {
         absent?.reset();
       } catch (error) {
         if (this.signal.aborted) break;
+        if (error instanceof SessionRefusedError) {
+          if (!this.refusal) this.logger.error(`giving up: ${error.message}`);
+          this.refusal = error;
+          this.controller.abort();
+          break;
+        }
         if (error instanceof ApiUnavailableError) {
           waitMs = Math.max(offline.next(), error.retryAfterMs ?? 0);
           if (offline.attempts === 1 || offline.attempts % 10 === 0) {

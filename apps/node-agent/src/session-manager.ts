@@ -1,7 +1,18 @@
 import { signSessionChallenge } from '@statemesh/agent-protocol';
 import type { NodeSessionDto } from '@statemesh/sdk';
 import type { KeyObject } from 'node:crypto';
-import type { AgentApiClient } from './api/agent-api-client';
+import { ApiProblemError, type AgentApiClient } from './api/agent-api-client';
+
+/**
+ * The node cannot open sessions and retrying will not change that: it is
+ * unknown or decommissioned, or the key is not the node's.
+ */
+export class SessionRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionRefusedError';
+  }
+}
 
 /** Open a new session this long before the token expires. */
 const RENEW_BEFORE_MS = 60_000;
@@ -41,9 +52,19 @@ export class SessionManager {
   private open(signal?: AbortSignal): Promise<NodeSessionDto> {
     this.opening ??= (async () => {
       try {
-        const challenge = await this.api.sessionChallenge(this.nodeId, signal);
+        const challenge = await this.api.sessionChallenge(this.nodeId, signal).catch((error: unknown) => {
+          if (error instanceof ApiProblemError && error.code === 'resource.not_found') {
+            throw new SessionRefusedError(`node ${this.nodeId} is unknown to the API or decommissioned`);
+          }
+          throw error;
+        });
         const signature = signSessionChallenge(this.privateKey, this.nodeId, challenge.nonce);
-        const session = await this.api.openSession({ nodeId: this.nodeId, nonce: challenge.nonce, signature }, signal);
+        const session = await this.api.openSession({ nodeId: this.nodeId, nonce: challenge.nonce, signature }, signal).catch((error: unknown) => {
+          if (error instanceof ApiProblemError && error.code === 'agent.invalid_signature') {
+            throw new SessionRefusedError(`the key is not the key node ${this.nodeId} was registered with`);
+          }
+          throw error;
+        });
         const lifetimeMs = session.expiresIn * 1000;
         this.session = { token: session.token, renewAt: Date.now() + Math.max(lifetimeMs / 2, lifetimeMs - RENEW_BEFORE_MS), details: session };
         this.onOpened(session);

@@ -4,7 +4,8 @@ import { NodeLivenessService } from '../liveness/node-liveness.service';
 import { EpochsService, type ClosedEpoch } from './epochs.service';
 
 export interface EpochTickResult {
-  unreachable: number;
+  /** Nodes that just became unreachable. */
+  unreachable: string[];
   closed: ClosedEpoch[];
   decommissioned: number;
   prunedChallenges: number;

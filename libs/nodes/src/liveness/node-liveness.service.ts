@@ -14,12 +14,16 @@ export class NodeLivenessService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Nodes silent for longer than NODE_UNREACHABLE_AFTER_SECONDS leave placement at once. */
-  async markUnreachable(now: Date = new Date()): Promise<number> {
+  /**
+   * Nodes silent for longer than NODE_UNREACHABLE_AFTER_SECONDS leave
+   * placement at once. Returns the nodes that just became unreachable: what
+   * self-healing acts on (their VMs need a new home).
+   */
+  async markUnreachable(now: Date = new Date()): Promise<string[]> {
     const cutoff = new Date(now.getTime() - this.config.nodes.unreachableAfterSeconds * 1000);
-    const count = await this.nodes.markUnreachable(cutoff, now);
-    if (count > 0) this.logger.warn(`${count} node(s) silent since ${cutoff.toISOString()}: unreachable`);
-    return count;
+    const nodeIds = await this.nodes.markUnreachable(cutoff, now);
+    if (nodeIds.length > 0) this.logger.warn(`silent since ${cutoff.toISOString()}, now unreachable: ${nodeIds.join(', ')}`);
+    return nodeIds;
   }
 
   /** Draining nodes with nothing left on them are decommissioned. */

@@ -208,14 +208,16 @@ export class NodeRepository {
   /**
    * Marks nodes that have not sent a heartbeat since `cutoff` (or never did,
    * and were registered before it) unreachable, out of placement at once.
-   * Locks in id order, like the epoch close.
+   * Locks in id order, like the epoch close. Returns their ids.
    */
-  async markUnreachable(cutoff: Date, now: Date): Promise<number> {
-    return this.prisma.$executeRaw`
+  async markUnreachable(cutoff: Date, now: Date): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
       UPDATE nodes SET status = 'unreachable', eligible = false, "statusChangedAt" = ${now}, version = version + 1, "updatedAt" = ${now}
       WHERE id IN (
         SELECT id FROM nodes
         WHERE status IN ('candidate', 'active', 'standby', 'draining') AND COALESCE("lastSeenAt", "createdAt") < ${cutoff}
-        ORDER BY id FOR UPDATE)`;
+        ORDER BY id FOR UPDATE)
+      RETURNING id`;
+    return rows.map((row) => row.id);
   }
 }
