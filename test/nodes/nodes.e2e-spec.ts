@@ -172,6 +172,8 @@ describe('nodes: registration, operators and admins', () => {
     const roomy = await send(adminNodesList({ client: admin, query: { zone: 'us-east', minFreeVcpu: 64, minFreeMemoryMib: 300000 } }));
     expect(roomy.data!.items.map((node) => node.id)).toContain(big.id);
     expect(roomy.data!.items.map((node) => node.id)).not.toContain(edge.id);
+    const roomyBareMetal = await send(adminNodesList({ client: admin, query: { accountId: other.accountId, class: 'bare-metal', status: 'candidate', minFreeDiskGib: 1000 } }));
+    expect(roomyBareMetal.data!.items.map((node) => node.id)).toEqual([big.id]);
     const paged = await send(adminNodesList({ client: admin, query: { accountId: other.accountId, limit: 1 } }));
     expect(paged.data!.items).toHaveLength(1);
     const rest = await send(adminNodesList({ client: admin, query: { accountId: other.accountId, limit: 1, cursor: paged.data!.nextCursor! } }));

@@ -7,4 +7,7 @@ export * from './enrollment';
 export * from './drivers/hypervisor-driver';
 export * from './drivers/simulator-driver';
 export * from './fleet/simulated-fleet';
+export * from './proving/prover';
 export * from './proving/worker-prover';
+export * from './session-refused.error';
+export * from './api/api-errors';

@@ -1,11 +1,14 @@
 import type { KeyObject } from 'node:crypto';
-import { AgentApiClient, ApiProblemError, ApiUnavailableError } from './api/agent-api-client';
+import { AgentApiClient } from './api/agent-api-client';
+import { ApiProblemError, ApiUnavailableError } from './api/api-errors';
 import { runAssignment } from './assignments/assignment-runner';
 import { Backoff, pause } from './backoff';
 import type { HypervisorDriver, VmInfo } from './drivers/hypervisor-driver';
 import { silentLogger, withContext, type AgentLogger } from './agent-logger';
-import { ProofAbortedError, WorkerProver, type Prover } from './proving/worker-prover';
-import { SessionManager, SessionRefusedError } from './session-manager';
+import { ProofAbortedError, type Prover } from './proving/prover';
+import { WorkerProver } from './proving/worker-prover';
+import { SessionManager } from './session-manager';
+import { SessionRefusedError } from './session-refused.error';
 
 export const AGENT_VERSION = 'statemesh-node-agent/0.1.0';
 

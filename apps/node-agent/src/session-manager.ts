@@ -1,18 +1,9 @@
 import { signSessionChallenge } from '@statemesh/agent-protocol';
 import type { NodeSessionDto } from '@statemesh/sdk';
 import type { KeyObject } from 'node:crypto';
-import { ApiProblemError, type AgentApiClient } from './api/agent-api-client';
-
-/**
- * The node cannot open sessions and retrying will not change that: it is
- * unknown or decommissioned, or the key is not the node's.
- */
-export class SessionRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SessionRefusedError';
-  }
-}
+import type { AgentApiClient } from './api/agent-api-client';
+import { ApiProblemError } from './api/api-errors';
+import { SessionRefusedError } from './session-refused.error';
 
 /** Open a new session this long before the token expires. */
 const RENEW_BEFORE_MS = 60_000;

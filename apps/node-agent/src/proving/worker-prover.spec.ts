@@ -1,5 +1,6 @@
 import { GENESIS_PREVIOUS_HASH, challengeInput, verify } from '@statemesh/vdf';
-import { ProofAbortedError, WorkerProver } from './worker-prover';
+import { ProofAbortedError } from './prover';
+import { WorkerProver } from './worker-prover';
 
 describe('WorkerProver', () => {
   const input = challengeInput(GENESIS_PREVIOUS_HASH, 'seed', 'node0000000000000a');

@@ -3,25 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ProveRequest, ProveResponse } from './proof.worker';
+import { ProofAbortedError, type Prover, type VdfResult } from './prover';
 import { TYPESCRIPT_WORKER_BOOTSTRAP } from './typescript-worker-bootstrap';
-
-export interface VdfResult {
-  output: string;
-  proof: string;
-}
-
-/** Computes presence proofs. */
-export interface Prover {
-  prove(input: string, iterations: number, signal?: AbortSignal): Promise<VdfResult>;
-  close(): Promise<void>;
-}
-
-export class ProofAbortedError extends Error {
-  constructor() {
-    super('proof aborted');
-    this.name = 'ProofAbortedError';
-  }
-}
 
 interface Pending {
   resolve(result: VdfResult): void;

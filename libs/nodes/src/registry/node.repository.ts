@@ -64,10 +64,6 @@ export class NodeRepository {
     return this.prisma.node.findUnique({ where: { id }, select: { id: true, accountId: true, status: true } });
   }
 
-  findByName(accountId: string, name: string): Promise<Node | null> {
-    return this.prisma.node.findUnique({ where: { accountId_name: { accountId, name } } });
-  }
-
   /**
    * One page in id order. Free-capacity filters compare two columns, which
    * Prisma's filters cannot express, so the matching ids come from SQL.
@@ -89,6 +85,7 @@ export class NodeRepository {
     if (filters.accountId) conditions.push(Prisma.sql`"accountId" = ${filters.accountId}`);
     if (filters.status) conditions.push(Prisma.sql`status = ${filters.status}::"NodeStatus"`);
     if (filters.zone) conditions.push(Prisma.sql`zone = ${filters.zone}`);
+    // In SQL the enum has its database labels ('bare-metal'), not Prisma's names ('bare_metal').
     if (filters.class) conditions.push(Prisma.sql`class = ${filters.class === 'bare_metal' ? 'bare-metal' : filters.class}::"NodeClass"`);
     if (filters.eligible !== undefined) conditions.push(Prisma.sql`eligible = ${filters.eligible}`);
     if (minFreeVcpu !== undefined) conditions.push(Prisma.sql`"capacityVcpu" - "allocatedVcpu" >= ${minFreeVcpu}`);
