@@ -6,6 +6,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 // Development-only defaults. NODE_ENV=production refuses to start without real values.
 const DEVELOPMENT_JWT_SECRET = 'statemesh-development-only-jwt-signing-key';
 const DEVELOPMENT_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
+const DEVELOPMENT_DEPOSIT_WEBHOOK_SECRET = 'statemesh-development-only-deposit-webhook-secret';
 
 /** The validated, typed configuration of every StateMesh process. Inject it by class. */
 export class AppConfig {
@@ -24,6 +25,12 @@ export class AppConfig {
   idempotency: { ttlHours: number };
   outbox: { pollIntervalMs: number; batchSize: number };
   dns: { baseDomain: string };
+  billing: {
+    /** Shared secret of the payment provider's deposit webhook (HMAC-SHA256). */
+    depositWebhookSecret: string;
+    /** How far a webhook's signed timestamp may be from now, either way, before it is refused as stale. */
+    depositWebhookToleranceSeconds: number;
+  };
   log: { level: LogLevel };
 }
 
@@ -76,6 +83,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       batchSize: read.integer('OUTBOX_BATCH_SIZE', 500, 1, 10_000),
     },
     dns: { baseDomain: read.dnsName('BASE_DOMAIN', 'statemesh.net') },
+    billing: {
+      depositWebhookSecret: read.secret('DEPOSIT_WEBHOOK_SECRET', DEVELOPMENT_DEPOSIT_WEBHOOK_SECRET, 32),
+      depositWebhookToleranceSeconds: read.integer('DEPOSIT_WEBHOOK_TOLERANCE_SECONDS', 300, 30, 3600),
+    },
     log: {
       level: read.oneOf<LogLevel>(
         'LOG_LEVEL',
