@@ -133,28 +133,55 @@ function runScriptsWhole(adapter: SqlDriverAdapter): SqlDriverAdapter {
   return adapter;
 }
 
+/** Makes `dispose` safe to call more than once (pg refuses to end a pool twice). */
+function disposeOnce(adapter: SqlDriverAdapter, after?: () => Promise<void>): SqlDriverAdapter {
+  const dispose = adapter.dispose.bind(adapter);
+  let disposed: Promise<void> | undefined;
+  adapter.dispose = () => {
+    disposed ??= (async () => {
+      await dispose();
+      await after?.();
+    })();
+    return disposed;
+  };
+  return adapter;
+}
+
+export interface MigrationAdapterFactory extends SqlMigrationAwareDriverAdapterFactory {
+  /**
+   * Disposes every connection the engine opened. Freeing the engine does not:
+   * the pool would stay open — holding the engine's migration advisory lock —
+   * until pg's idle timeout, stalling the next migration and the process exit.
+   */
+  close(): Promise<void>;
+}
+
 /**
  * The driver adapter the schema engine uses. Unlike `PrismaPg.connectToShadowDb`
  * (which keeps the original connection string, so "shadow" work would land in
  * the main database), the shadow database here is a real, separate database
  * that is dropped — connections and all — when the engine lets go of it.
  */
-export function migrationAdapterFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
+export function migrationAdapterFactory(databaseUrl: string): MigrationAdapterFactory {
   const main = adapterFactoryFor(databaseUrl);
+  const opened: SqlDriverAdapter[] = [];
   return {
     provider: main.provider,
     adapterName: main.adapterName,
-    connect: async () => withCharColumns(runScriptsWhole(await main.connect())),
+    async connect(): Promise<SqlDriverAdapter> {
+      const adapter = disposeOnce(withCharColumns(runScriptsWhole(await main.connect())));
+      opened.push(adapter);
+      return adapter;
+    },
     async connectToShadowDb(): Promise<SqlDriverAdapter> {
       const shadowUrl = withDatabase(databaseUrl, `statemesh_shadow_${randomUUID().replace(/-/g, '')}`);
       await createDatabaseIfMissing(shadowUrl);
-      const adapter = withCharColumns(runScriptsWhole(await adapterFactoryFor(shadowUrl).connect()));
-      const dispose = adapter.dispose.bind(adapter);
-      adapter.dispose = async () => {
-        await dispose();
-        await dropDatabase(shadowUrl);
-      };
+      const adapter = disposeOnce(withCharColumns(runScriptsWhole(await adapterFactoryFor(shadowUrl).connect())), () => dropDatabase(shadowUrl));
+      opened.push(adapter);
       return adapter;
+    },
+    async close(): Promise<void> {
+      await Promise.all(opened.splice(0).map((adapter) => adapter.dispose()));
     },
   };
 }

@@ -87,7 +87,8 @@ export function readMigrations(migrationsDir: string): EngineMigrationList {
 
 async function withEngine<T>(databaseUrl: string, schemaDir: string, run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadEngineGlue();
-  const factory = bindMigrationAwareSqlAdapterFactory(migrationAdapterFactory(databaseUrl));
+  const adapters = migrationAdapterFactory(databaseUrl);
+  const factory = bindMigrationAwareSqlAdapterFactory(adapters);
   const log = (message: string) => {
     if (process.env.SCHEMA_ENGINE_DEBUG) process.stderr.write(`${message}\n`);
   };
@@ -98,6 +99,7 @@ async function withEngine<T>(databaseUrl: string, schemaDir: string, run: (engin
     throw explainEngineError(error, factory);
   } finally {
     engine.free();
+    await adapters.close();
   }
 }
 
