@@ -6,6 +6,7 @@ import { EtagInterceptor, HttpConventionsModule, IdempotencyInterceptor, Problem
 import { AccessGuard, IdentityModule } from '@statemesh/identity';
 import { ObservabilityModule } from '@statemesh/observability';
 import { RedisModule } from '@statemesh/redis';
+import { WalletsModule } from '@statemesh/wallets';
 import { OperationsController } from './operations/operations.controller';
 
 /**
@@ -15,7 +16,7 @@ import { OperationsController } from './operations/operations.controller';
  * ETag).
  */
 @Module({
-  imports: [ConfigModule, DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule],
+  imports: [ConfigModule, DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, WalletsModule],
   controllers: [OperationsController],
   providers: [
     { provide: APP_FILTER, useExisting: ProblemFilter },
