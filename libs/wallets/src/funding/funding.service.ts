@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { formatMicroUnits, parseMicroUnits } from '@statemesh/billing';
 import { DomainError, notFound } from '@statemesh/common';
 import { TransactionRunner } from '@statemesh/database';
@@ -140,11 +141,15 @@ export class FundingService {
  * The ledger reference of an admin movement. The caller's own reference wins;
  * otherwise the Idempotency-Key (scoped to the caller, as the HTTP layer
  * scopes it) becomes one, so the ledger refuses a double credit even after the
- * HTTP layer's record of the first response has expired.
+ * HTTP layer's record of the first response has expired. References appear on
+ * the tenant's statement, so the admin and the key are hashed.
  */
 export function adminReference(reference: string | undefined, requester: MovementRequester): string {
   if (reference) return `admin:${reference}`;
-  if (requester.idempotencyKey) return `admin:idempotency:${requester.principalKey}:${requester.idempotencyKey}`;
+  if (requester.idempotencyKey) {
+    const digest = createHash('sha256').update(`${requester.principalKey}\n${requester.idempotencyKey}`).digest('base64url');
+    return `admin:idempotency:${digest}`;
+  }
   throw new DomainError(
     WalletErrors['ledger.reference_required'],
     'Send a `reference` or an Idempotency-Key header, so that a retry of this request cannot move money twice.',

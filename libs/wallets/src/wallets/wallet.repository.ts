@@ -44,6 +44,7 @@ export class WalletRepository {
    */
   async applyChanges(changes: ReadonlyMap<string, bigint>, db: Db): Promise<WalletBalance[]> {
     const ids = [...changes.keys()].sort();
+    // Amounts travel as text and are cast in SQL: exact, whatever the driver makes of bigint arrays.
     const amounts = ids.map((id) => changes.get(id)!.toString());
     await db.$queryRaw`SELECT id FROM wallets WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`;
     const rows = await db.$queryRaw<Array<{ id: string; kind: WalletKind; accountId: string | null; balance: bigint }>>(Prisma.sql`
