@@ -4,7 +4,7 @@ import type { Db, Prisma, WalletKind } from '@statemesh/database';
 import { WalletErrors } from '../wallets.errors';
 import { PLATFORM_WALLET_IDS, WalletRepository, type WalletBalance } from '../wallets/wallet.repository';
 import { assertBalanced, balancesAfter, netChangeByWallet, sameMovement, type WalletPosting } from './ledger-posting';
-import { LedgerRepository, type LedgerTransactionWithEntries, type NewLedgerEntry } from './ledger.repository';
+import { LedgerRepository, type LedgerTransactionWithEntries, type NewLedgerEntry, type NewLedgerTransaction } from './ledger.repository';
 import type { LedgerAccountRef, LedgerTransactionInput, PostedLedgerTransaction, PostingResult } from './ledger.types';
 
 export interface LedgerReconciliation {
@@ -77,14 +77,10 @@ export class LedgerService {
     const references = inputs.map((input) => input.reference).filter((reference): reference is string => !!reference);
     if (new Set(references).size !== references.length) throw new Error('a batch may not post the same reference twice');
     for (const input of inputs) assertBalanced(input.postings);
-
-    const walletIdOf = await this.resolveWallets(inputs.flatMap((input) => input.postings.map((posting) => posting.account)), tx);
-    const resolved = inputs.map((input) =>
-      input.postings.map((posting): WalletPosting => ({ walletId: walletIdOf(posting.account), amountMicro: posting.amountMicro, role: posting.role })),
-    );
+    const postings = await this.resolvePostings(inputs, tx);
 
     const now = new Date();
-    const rows = inputs.map((input) => ({
+    const rows: NewLedgerTransaction[] = inputs.map((input) => ({
       id: newId(now.getTime()),
       type: input.type,
       description: input.description,
@@ -93,50 +89,21 @@ export class LedgerService {
       metadata: input.metadata,
       createdAt: now,
     }));
-    const insertedIds = await this.ledger.insertTransactions(rows, tx);
-    const earlier = new Map(
-      (await this.findEarlier(rows.filter((row) => !insertedIds.has(row.id)).map((row) => row.reference!), tx)).map((row) => [row.reference!, row]),
-    );
+    const inserted = await this.ledger.insertTransactions(rows, tx);
+    const fresh = inputs.flatMap((input, index) => (inserted.has(rows[index].id) ? [{ input, row: rows[index], postings: postings[index] }] : []));
+    const posted = await this.writeEntries(fresh, now, tx);
+    const earlier = await this.findEarlier(rows.filter((row) => !inserted.has(row.id)), tx);
 
-    const fresh = inputs.map((_, index) => index).filter((index) => insertedIds.has(rows[index].id));
-    const freshPostings = fresh.flatMap((index) => resolved[index]);
-    const balances = freshPostings.length ? await this.wallets.applyChanges(netChangeByWallet(freshPostings), tx) : [];
-    this.assertNoOverdraft(fresh.map((index) => ({ input: inputs[index], postings: resolved[index] })), balances);
-
-    const walletById = new Map(balances.map((wallet) => [wallet.id, wallet]));
-    const after = balancesAfter(freshPostings, new Map(balances.map((wallet) => [wallet.id, wallet.balance])));
-    const entryIds = freshPostings.length ? await this.ledger.allocateEntryIds(freshPostings.length, tx) : [];
-    const entries: NewLedgerEntry[] = [];
-    let position = 0;
-    const results: PostingResult[] = inputs.map((input, index) => {
+    return inputs.map((input, index): PostingResult => {
       const row = rows[index];
-      if (!insertedIds.has(row.id)) {
-        const existing = earlier.get(row.reference!);
-        if (!existing) throw new Error(`reference ${row.reference} neither inserted nor found`);
-        const matchesRequest =
-          existing.type === input.type &&
-          sameMovement(existing.entries.map((entry) => ({ walletId: entry.walletId, amountMicro: entry.amount })), resolved[index]);
-        return { transaction: toPostedTransaction(existing), created: false, matchesRequest };
-      }
-      const transaction: PostedLedgerTransaction = { ...row, entries: [] };
-      for (const posting of resolved[index]) {
-        const wallet = walletById.get(posting.walletId)!;
-        const entry = {
-          id: entryIds[position],
-          transactionId: row.id,
-          walletId: posting.walletId,
-          amount: posting.amountMicro,
-          balanceAfter: after[position++],
-          role: posting.role ?? null,
-          createdAt: now,
-        };
-        entries.push(entry);
-        transaction.entries.push({ ...entry, walletKind: wallet.kind, accountId: wallet.accountId });
-      }
-      return { transaction, created: true, matchesRequest: true };
+      if (inserted.has(row.id)) return { transaction: posted.get(row.id)!, created: true, matchesRequest: true };
+      const existing = earlier.get(row.reference!);
+      if (!existing) throw new Error(`reference ${row.reference} was neither inserted nor found`);
+      const matchesRequest =
+        existing.type === input.type &&
+        sameMovement(existing.entries.map((entry) => ({ walletId: entry.walletId, amountMicro: entry.amount })), postings[index]);
+      return { transaction: toPostedTransaction(existing), created: false, matchesRequest };
     });
-    if (entries.length) await this.ledger.insertEntries(entries, tx);
-    return results;
   }
 
   findTransaction(id: string): Promise<PostedLedgerTransaction | null> {
@@ -167,17 +134,75 @@ export class LedgerService {
     return { checkedAt, walletsChecked, totalBalance, mismatches, unbalancedTransactions, consistent };
   }
 
-  private async resolveWallets(refs: LedgerAccountRef[], tx: Db): Promise<(ref: LedgerAccountRef) => string> {
-    const accountIds = [...new Set(refs.flatMap((ref) => (ref.kind === 'wallet' ? [ref.accountId] : [])))];
+  /** Each input's postings with their wallet ids: one query for all the account wallets named. */
+  private async resolvePostings(inputs: LedgerTransactionInput[], tx: Db): Promise<WalletPosting[][]> {
+    const accountIds = [
+      ...new Set(inputs.flatMap((input) => input.postings.flatMap((posting) => (posting.account.kind === 'wallet' ? [posting.account.accountId] : [])))),
+    ];
     const found = accountIds.length ? await this.wallets.findByAccounts(accountIds, tx) : [];
     const byAccount = new Map(found.map((wallet) => [wallet.accountId!, wallet.id]));
-    const missing = accountIds.filter((accountId) => !byAccount.has(accountId));
-    if (missing.length) throw notFound(`Wallet of account ${missing[0]}`);
-    return (ref) => (ref.kind === 'wallet' ? byAccount.get(ref.accountId)! : PLATFORM_WALLET_IDS[ref.kind]);
+    const missing = accountIds.find((accountId) => !byAccount.has(accountId));
+    if (missing) throw notFound(`Wallet of account ${missing}`);
+    const walletIdOf = (ref: LedgerAccountRef) => (ref.kind === 'wallet' ? byAccount.get(ref.accountId)! : PLATFORM_WALLET_IDS[ref.kind]);
+    return inputs.map((input) =>
+      input.postings.map((posting) => ({ walletId: walletIdOf(posting.account), amountMicro: posting.amountMicro, role: posting.role })),
+    );
   }
 
-  private findEarlier(references: string[], tx: Db): Promise<LedgerTransactionWithEntries[]> {
-    return references.length ? this.ledger.findByReferences(references, tx) : Promise.resolve([]);
+  /**
+   * Applies the new transactions to the wallets (locked in id order), checks
+   * overdrafts, and inserts every entry with its balance after it.
+   */
+  private async writeEntries(
+    fresh: Array<{ input: LedgerTransactionInput; row: NewLedgerTransaction; postings: WalletPosting[] }>,
+    now: Date,
+    tx: Db,
+  ): Promise<Map<string, PostedLedgerTransaction>> {
+    const all = fresh.flatMap((item) => item.postings);
+    if (all.length === 0) return new Map();
+    const balances = await this.wallets.applyChanges(netChangeByWallet(all), tx);
+    this.assertNoOverdraft(fresh, balances);
+    const walletById = new Map(balances.map((wallet) => [wallet.id, wallet]));
+    const after = balancesAfter(all, new Map(balances.map((wallet) => [wallet.id, wallet.balance])));
+    const ids = await this.ledger.allocateEntryIds(all.length, tx);
+
+    const entries: NewLedgerEntry[] = [];
+    const posted = new Map<string, PostedLedgerTransaction>();
+    for (const { row, postings } of fresh) {
+      const transaction: PostedLedgerTransaction = {
+        id: row.id,
+        type: row.type,
+        description: row.description,
+        actor: row.actor,
+        reference: row.reference,
+        createdAt: row.createdAt,
+        entries: [],
+      };
+      for (const posting of postings) {
+        const position = entries.length;
+        const entry = {
+          id: ids[position],
+          transactionId: row.id,
+          walletId: posting.walletId,
+          amount: posting.amountMicro,
+          balanceAfter: after[position],
+          role: posting.role ?? null,
+          createdAt: now,
+        };
+        entries.push(entry);
+        const wallet = walletById.get(posting.walletId)!;
+        transaction.entries.push({ ...entry, walletKind: wallet.kind, accountId: wallet.accountId });
+      }
+      posted.set(row.id, transaction);
+    }
+    await this.ledger.insertEntries(entries, tx);
+    return posted;
+  }
+
+  private async findEarlier(rows: NewLedgerTransaction[], tx: Db): Promise<Map<string, LedgerTransactionWithEntries>> {
+    const references = rows.map((row) => row.reference!);
+    const found = references.length ? await this.ledger.findByReferences(references, tx) : [];
+    return new Map(found.map((row) => [row.reference!, row]));
   }
 
   private assertNoOverdraft(posted: Array<{ input: LedgerTransactionInput; postings: WalletPosting[] }>, balances: WalletBalance[]): void {
