@@ -54,7 +54,9 @@ export class LedgerRepository {
    * a concurrent transaction, which this waits for — is skipped, never an error.
    */
   async insertTransactions(rows: NewLedgerTransaction[], db: Db): Promise<Set<string>> {
-    const inserted = await db.ledgerTransaction.createManyAndReturn({ data: rows, skipDuplicates: true, select: { id: true } });
+    // In reference order, so two batches sharing references wait on each other instead of deadlocking.
+    const ordered = [...rows].sort((a, b) => ((a.reference ?? '') < (b.reference ?? '') ? -1 : (a.reference ?? '') > (b.reference ?? '') ? 1 : 0));
+    const inserted = await db.ledgerTransaction.createManyAndReturn({ data: ordered, skipDuplicates: true, select: { id: true } });
     return new Set(inserted.map((row) => row.id));
   }
 
