@@ -7,6 +7,7 @@ import { AccessGuard, IdentityModule } from '@statemesh/identity';
 import { ObservabilityModule } from '@statemesh/observability';
 import { RedisModule } from '@statemesh/redis';
 import { SecretsModule } from '@statemesh/secrets';
+import { WalletsModule } from '@statemesh/wallets';
 import { OperationsController } from './operations/operations.controller';
 
 /**
@@ -16,7 +17,7 @@ import { OperationsController } from './operations/operations.controller';
  * ETag).
  */
 @Module({
-  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, SecretsModule],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, SecretsModule, WalletsModule],
   controllers: [OperationsController],
   providers: [
     { provide: APP_FILTER, useExisting: ProblemFilter },
