@@ -5,7 +5,9 @@ import { IdempotencyRepository } from '@statemesh/http';
 import { ObservabilityModule } from '@statemesh/observability';
 import { QueueModule } from '@statemesh/queue';
 import { RedisModule } from '@statemesh/redis';
+import { WalletsModule } from '@statemesh/wallets';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { ReconciliationProcessor } from './reconciliation/reconciliation.processor';
 import { WorkerLifecycle } from './worker-lifecycle';
 
 /**
@@ -14,8 +16,8 @@ import { WorkerLifecycle } from './worker-lifecycle';
  * which imports the same libs, never starts consuming jobs.
  */
 @Module({
-  imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule],
-  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule, WalletsModule],
+  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor, ReconciliationProcessor],
 })
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {

@@ -17,6 +17,8 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export interface JobPayloads {
   /** Find a node for a VM and hand it an assignment. `attempt` counts re-placements. */
   'placement.place-vm': { vmId: string; attempt?: number };
+  /** Check that every wallet's cached balance equals its ledger entries and every transaction sums to zero. */
+  'reconciliation.reconcile-ledger': Record<string, never>;
   /** Delete idempotency records whose replay window has passed. */
   'maintenance.prune-idempotency-records': Record<string, never>;
 }
