@@ -2,16 +2,18 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule, loadConfig, type AppConfig } from '@statemesh/config';
-import { DatabaseModule } from '@statemesh/database';
+import { DatabaseModule, PrismaService } from '@statemesh/database';
 import { IdentityModule, PlatformAdminBootstrap } from '@statemesh/identity';
 import { RedisModule } from '@statemesh/redis';
+import { WalletsModule, seedDefaultPrices } from '@statemesh/wallets';
 
-@Module({ imports: [DatabaseModule, RedisModule, IdentityModule] })
+// WalletsModule is needed wherever accounts are created: every account is born with its wallet.
+@Module({ imports: [DatabaseModule, RedisModule, IdentityModule, WalletsModule] })
 class SeedModule {}
 
 /**
  * Brings a migrated database to a usable state: the platform admin from
- * ADMIN_EMAIL/ADMIN_PASSWORD and the catalog. Every step is idempotent, so
+ * ADMIN_EMAIL/ADMIN_PASSWORD, the catalog and the default price list. Every step is idempotent, so
  * the seed runs at every start of the stack.
  */
 export async function seed(config: AppConfig, log: (line: string) => void = console.log): Promise<void> {
@@ -22,6 +24,8 @@ export async function seed(config: AppConfig, log: (line: string) => void = cons
   try {
     const admin = await app.get(PlatformAdminBootstrap).ensure();
     log(admin.created ? `created platform admin ${config.admin.email}` : `platform admin ${config.admin.email} is up to date`);
+    const prices = await seedDefaultPrices(app.get(PrismaService));
+    log(prices.created ? 'created the default price list' : 'price list is in place');
   } finally {
     await app.close();
   }

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsMeData, AccountsMeErrors, AccountsMeResponses, AccountsRenameData, AccountsRenameErrors, AccountsRenameResponses, AdminEpochsCurrentData, AdminEpochsCurrentErrors, AdminEpochsCurrentResponses, AdminEpochsGetData, AdminEpochsGetErrors, AdminEpochsGetResponses, AdminEpochsListData, AdminEpochsListErrors, AdminEpochsListResponses, AdminNodesDecommissionData, AdminNodesDecommissionErrors, AdminNodesDecommissionResponses, AdminNodesGetData, AdminNodesGetErrors, AdminNodesGetResponses, AdminNodesJailData, AdminNodesJailErrors, AdminNodesJailResponses, AdminNodesListData, AdminNodesListErrors, AdminNodesListResponses, AdminNodesUnjailData, AdminNodesUnjailErrors, AdminNodesUnjailResponses, AdminNodesVerifyChainData, AdminNodesVerifyChainErrors, AdminNodesVerifyChainResponses, AgentNodeGetData, AgentNodeGetErrors, AgentNodeGetResponses, AgentProofsChallengeData, AgentProofsChallengeErrors, AgentProofsChallengeResponses, AgentProofsSubmitData, AgentProofsSubmitErrors, AgentProofsSubmitResponses, AgentSessionsChallengeData, AgentSessionsChallengeErrors, AgentSessionsChallengeResponses, AgentSessionsOpenData, AgentSessionsOpenErrors, AgentSessionsOpenResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthSignupData, AuthSignupErrors, AuthSignupResponses, HeartbeatsRecordData, HeartbeatsRecordErrors, HeartbeatsRecordResponses, MembersAddData, MembersAddErrors, MembersAddResponses, MembersChangeRoleData, MembersChangeRoleErrors, MembersChangeRoleResponses, MembersGetData, MembersGetErrors, MembersGetResponses, MembersListData, MembersListErrors, MembersListResponses, MembersRemoveData, MembersRemoveErrors, MembersRemoveResponses, NodeProofsListData, NodeProofsListErrors, NodeProofsListResponses, NodesDecommissionData, NodesDecommissionErrors, NodesDecommissionResponses, NodesGetData, NodesGetErrors, NodesGetResponses, NodesListData, NodesListErrors, NodesListResponses, NodesRegisterData, NodesRegisterErrors, NodesRegisterResponses, OperationsLivenessData, OperationsLivenessResponses, OperationsReadinessData, OperationsReadinessErrors, OperationsReadinessResponses, OperationsRenderData, OperationsRenderResponses, SecretsCreateData, SecretsCreateErrors, SecretsCreateResponses, SecretsDeleteData, SecretsDeleteErrors, SecretsDeleteResponses, SecretsGetData, SecretsGetErrors, SecretsGetResponses, SecretsListData, SecretsListErrors, SecretsListResponses, SecretsReplaceData, SecretsReplaceErrors, SecretsReplaceResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensGetData, TokensGetErrors, TokensGetResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses } from './types.gen.js';
+import type { AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsMeData, AccountsMeErrors, AccountsMeResponses, AccountsRenameData, AccountsRenameErrors, AccountsRenameResponses, AdminEpochsCurrentData, AdminEpochsCurrentErrors, AdminEpochsCurrentResponses, AdminEpochsGetData, AdminEpochsGetErrors, AdminEpochsGetResponses, AdminEpochsListData, AdminEpochsListErrors, AdminEpochsListResponses, AdminLedgerGetTransactionData, AdminLedgerGetTransactionErrors, AdminLedgerGetTransactionResponses, AdminLedgerReconcileData, AdminLedgerReconcileErrors, AdminLedgerReconcileResponses, AdminNodesDecommissionData, AdminNodesDecommissionErrors, AdminNodesDecommissionResponses, AdminNodesGetData, AdminNodesGetErrors, AdminNodesGetResponses, AdminNodesJailData, AdminNodesJailErrors, AdminNodesJailResponses, AdminNodesListData, AdminNodesListErrors, AdminNodesListResponses, AdminNodesUnjailData, AdminNodesUnjailErrors, AdminNodesUnjailResponses, AdminNodesVerifyChainData, AdminNodesVerifyChainErrors, AdminNodesVerifyChainResponses, AdminPricingCreateData, AdminPricingCreateErrors, AdminPricingCreateResponses, AdminPricingDeleteData, AdminPricingDeleteErrors, AdminPricingDeleteResponses, AdminPricingGetData, AdminPricingGetErrors, AdminPricingGetResponses, AdminPricingListData, AdminPricingListErrors, AdminPricingListResponses, AdminWalletsCreditData, AdminWalletsCreditErrors, AdminWalletsCreditResponses, AdminWalletsDebitData, AdminWalletsDebitErrors, AdminWalletsDebitResponses, AdminWalletsGetData, AdminWalletsGetErrors, AdminWalletsGetResponses, AdminWalletsListTransactionsData, AdminWalletsListTransactionsErrors, AdminWalletsListTransactionsResponses, AdminWalletsRefundData, AdminWalletsRefundErrors, AdminWalletsRefundResponses, AgentNodeGetData, AgentNodeGetErrors, AgentNodeGetResponses, AgentProofsChallengeData, AgentProofsChallengeErrors, AgentProofsChallengeResponses, AgentProofsSubmitData, AgentProofsSubmitErrors, AgentProofsSubmitResponses, AgentSessionsChallengeData, AgentSessionsChallengeErrors, AgentSessionsChallengeResponses, AgentSessionsOpenData, AgentSessionsOpenErrors, AgentSessionsOpenResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthSignupData, AuthSignupErrors, AuthSignupResponses, DepositWebhookReceiveData, DepositWebhookReceiveErrors, DepositWebhookReceiveResponses, HeartbeatsRecordData, HeartbeatsRecordErrors, HeartbeatsRecordResponses, MembersAddData, MembersAddErrors, MembersAddResponses, MembersChangeRoleData, MembersChangeRoleErrors, MembersChangeRoleResponses, MembersGetData, MembersGetErrors, MembersGetResponses, MembersListData, MembersListErrors, MembersListResponses, MembersRemoveData, MembersRemoveErrors, MembersRemoveResponses, NodeProofsListData, NodeProofsListErrors, NodeProofsListResponses, NodesDecommissionData, NodesDecommissionErrors, NodesDecommissionResponses, NodesGetData, NodesGetErrors, NodesGetResponses, NodesListData, NodesListErrors, NodesListResponses, NodesRegisterData, NodesRegisterErrors, NodesRegisterResponses, OperationsLivenessData, OperationsLivenessResponses, OperationsReadinessData, OperationsReadinessErrors, OperationsReadinessResponses, OperationsRenderData, OperationsRenderResponses, PricingCurrentData, PricingCurrentErrors, PricingCurrentResponses, SecretsCreateData, SecretsCreateErrors, SecretsCreateResponses, SecretsDeleteData, SecretsDeleteErrors, SecretsDeleteResponses, SecretsGetData, SecretsGetErrors, SecretsGetResponses, SecretsListData, SecretsListErrors, SecretsListResponses, SecretsReplaceData, SecretsReplaceErrors, SecretsReplaceResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensGetData, TokensGetErrors, TokensGetResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, WalletsGetData, WalletsGetErrors, WalletsGetResponses, WalletsListTransactionsData, WalletsListTransactionsErrors, WalletsListTransactionsResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,83 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: keyof ClientMeta extends never ? Record<string, unknown> : ClientMeta;
 };
+
+/**
+ * An account's wallet (platform admins).
+ */
+export const adminWalletsGet = <ThrowOnError extends boolean = false>(options: Options<AdminWalletsGetData, ThrowOnError>): RequestResult<AdminWalletsGetResponses, AdminWalletsGetErrors, ThrowOnError> => (options.client ?? client).get<AdminWalletsGetResponses, AdminWalletsGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/accounts/{accountId}/wallet',
+    ...options
+});
+
+/**
+ * Credit a wallet from platform funding. Exactly once per reference.
+ */
+export const adminWalletsCredit = <ThrowOnError extends boolean = false>(options: Options<AdminWalletsCreditData, ThrowOnError>): RequestResult<AdminWalletsCreditResponses, AdminWalletsCreditErrors, ThrowOnError> => (options.client ?? client).post<AdminWalletsCreditResponses, AdminWalletsCreditErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/accounts/{accountId}/wallet/credits',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Charge a wallet to platform revenue; refused below zero unless allowNegative. Exactly once per reference.
+ */
+export const adminWalletsDebit = <ThrowOnError extends boolean = false>(options: Options<AdminWalletsDebitData, ThrowOnError>): RequestResult<AdminWalletsDebitResponses, AdminWalletsDebitErrors, ThrowOnError> => (options.client ?? client).post<AdminWalletsDebitResponses, AdminWalletsDebitErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/accounts/{accountId}/wallet/debits',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Give a charge back to a wallet from platform revenue. Exactly once per reference.
+ */
+export const adminWalletsRefund = <ThrowOnError extends boolean = false>(options: Options<AdminWalletsRefundData, ThrowOnError>): RequestResult<AdminWalletsRefundResponses, AdminWalletsRefundErrors, ThrowOnError> => (options.client ?? client).post<AdminWalletsRefundResponses, AdminWalletsRefundErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/accounts/{accountId}/wallet/refunds',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * An account's wallet transactions, newest first (platform admins).
+ */
+export const adminWalletsListTransactions = <ThrowOnError extends boolean = false>(options: Options<AdminWalletsListTransactionsData, ThrowOnError>): RequestResult<AdminWalletsListTransactionsResponses, AdminWalletsListTransactionsErrors, ThrowOnError> => (options.client ?? client).get<AdminWalletsListTransactionsResponses, AdminWalletsListTransactionsErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/accounts/{accountId}/wallet/transactions',
+    ...options
+});
 
 /**
  * Epochs, newest first.
@@ -54,6 +131,34 @@ export const adminEpochsGet = <ThrowOnError extends boolean = false>(options: Op
             type: 'http'
         }],
     url: '/admin/v1/epochs/{number}',
+    ...options
+});
+
+/**
+ * Check the ledger now: cached balances against the sum of entries, transactions against zero, all balances against zero.
+ *
+ * Reports only; it never corrects anything.
+ */
+export const adminLedgerReconcile = <ThrowOnError extends boolean = false>(options?: Options<AdminLedgerReconcileData, ThrowOnError>): RequestResult<AdminLedgerReconcileResponses, AdminLedgerReconcileErrors, ThrowOnError> => (options?.client ?? client).get<AdminLedgerReconcileResponses, AdminLedgerReconcileErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/ledger/reconciliation',
+    ...options
+});
+
+/**
+ * One ledger transaction with every entry.
+ */
+export const adminLedgerGetTransaction = <ThrowOnError extends boolean = false>(options: Options<AdminLedgerGetTransactionData, ThrowOnError>): RequestResult<AdminLedgerGetTransactionResponses, AdminLedgerGetTransactionErrors, ThrowOnError> => (options.client ?? client).get<AdminLedgerGetTransactionResponses, AdminLedgerGetTransactionErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/ledger/transactions/{transactionId}',
     ...options
 });
 
@@ -136,6 +241,62 @@ export const adminNodesUnjail = <ThrowOnError extends boolean = false>(options: 
             type: 'http'
         }],
     url: '/admin/v1/nodes/{nodeId}/unjail',
+    ...options
+});
+
+/**
+ * Price list versions, the latest effectiveFrom first (scheduled ones included).
+ */
+export const adminPricingList = <ThrowOnError extends boolean = false>(options?: Options<AdminPricingListData, ThrowOnError>): RequestResult<AdminPricingListResponses, AdminPricingListErrors, ThrowOnError> => (options?.client ?? client).get<AdminPricingListResponses, AdminPricingListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/prices',
+    ...options
+});
+
+/**
+ * Create a price list version, effective from the start of a future hour (the next one by default).
+ */
+export const adminPricingCreate = <ThrowOnError extends boolean = false>(options: Options<AdminPricingCreateData, ThrowOnError>): RequestResult<AdminPricingCreateResponses, AdminPricingCreateErrors, ThrowOnError> => (options.client ?? client).post<AdminPricingCreateResponses, AdminPricingCreateErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/prices',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Withdraw a version that has not taken effect yet.
+ */
+export const adminPricingDelete = <ThrowOnError extends boolean = false>(options: Options<AdminPricingDeleteData, ThrowOnError>): RequestResult<AdminPricingDeleteResponses, AdminPricingDeleteErrors, ThrowOnError> => (options.client ?? client).delete<AdminPricingDeleteResponses, AdminPricingDeleteErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/prices/{priceListId}',
+    ...options
+});
+
+/**
+ * One price list version.
+ */
+export const adminPricingGet = <ThrowOnError extends boolean = false>(options: Options<AdminPricingGetData, ThrowOnError>): RequestResult<AdminPricingGetResponses, AdminPricingGetErrors, ThrowOnError> => (options.client ?? client).get<AdminPricingGetResponses, AdminPricingGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/prices/{priceListId}',
     ...options
 });
 
@@ -553,6 +714,32 @@ export const tokensGet = <ThrowOnError extends boolean = false>(options: Options
 });
 
 /**
+ * The account's wallet: balance, burn rate and runway.
+ */
+export const walletsGet = <ThrowOnError extends boolean = false>(options: Options<WalletsGetData, ThrowOnError>): RequestResult<WalletsGetResponses, WalletsGetErrors, ThrowOnError> => (options.client ?? client).get<WalletsGetResponses, WalletsGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/wallet',
+    ...options
+});
+
+/**
+ * The wallet's ledger transactions, newest first, with this wallet's entries.
+ */
+export const walletsListTransactions = <ThrowOnError extends boolean = false>(options: Options<WalletsListTransactionsData, ThrowOnError>): RequestResult<WalletsListTransactionsResponses, WalletsListTransactionsErrors, ThrowOnError> => (options.client ?? client).get<WalletsListTransactionsResponses, WalletsListTransactionsErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/wallet/transactions',
+    ...options
+});
+
+/**
  * Sign in with email and password.
  */
 export const authLogin = <ThrowOnError extends boolean = false>(options: Options<AuthLoginData, ThrowOnError>): RequestResult<AuthLoginResponses, AuthLoginErrors, ThrowOnError> => (options.client ?? client).post<AuthLoginResponses, AuthLoginErrors, ThrowOnError>({
@@ -611,4 +798,23 @@ export const accountsMe = <ThrowOnError extends boolean = false>(options?: Optio
         }],
     url: '/v1/me',
     ...options
+});
+
+/**
+ * The price list in effect now: instance types, volumes, public ports and addresses, platform fee.
+ */
+export const pricingCurrent = <ThrowOnError extends boolean = false>(options?: Options<PricingCurrentData, ThrowOnError>): RequestResult<PricingCurrentResponses, PricingCurrentErrors, ThrowOnError> => (options?.client ?? client).get<PricingCurrentResponses, PricingCurrentErrors, ThrowOnError>({ url: '/v1/prices/current', ...options });
+
+/**
+ * The payment provider's deposit notification: credits the account's wallet once per event id.
+ *
+ * A redelivered event answers 200 with the original receipt (`duplicate: true`) and credits nothing.
+ */
+export const depositWebhookReceive = <ThrowOnError extends boolean = false>(options: Options<DepositWebhookReceiveData, ThrowOnError>): RequestResult<DepositWebhookReceiveResponses, DepositWebhookReceiveErrors, ThrowOnError> => (options.client ?? client).post<DepositWebhookReceiveResponses, DepositWebhookReceiveErrors, ThrowOnError>({
+    url: '/v1/webhooks/deposits',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });

@@ -102,6 +102,20 @@ export type AuthUserDto = {
     id: string;
 };
 
+export type BalanceMismatchDto = {
+    accountId: string | null;
+    /**
+     * The balance the wallet row caches. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    cachedBalance: string;
+    kind: WalletKind;
+    /**
+     * The sum of the wallet's ledger entries. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    ledgerBalance: string;
+    walletId: string;
+};
+
 export type CreateApiTokenDto = {
     /**
      * When the token stops working; never, if omitted.
@@ -109,6 +123,34 @@ export type CreateApiTokenDto = {
     expiresAt?: string;
     name: string;
     scopes: Array<'vms:read' | 'vms:write' | 'volumes:read' | 'volumes:write' | 'secrets:write' | 'wallet:read' | 'nodes:read' | 'nodes:write' | 'tokens:write'>;
+};
+
+export type CreatePriceListDto = {
+    /**
+     * The start of a future hour (UTC) from which this version applies; defaults to the start of the next hour.
+     */
+    effectiveFrom?: string;
+    /**
+     * Every instance type the catalog offers; names unique.
+     */
+    instanceTypes: Array<InstanceTypePriceDto>;
+    note?: string;
+    /**
+     * Platform fee on operator-served usage, in basis points (1500 = 15%).
+     */
+    platformFeeBps: number;
+    /**
+     * Price per public IPv4 address per hour. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    publicIpv4PerHour: string;
+    /**
+     * Price per public UDP port per hour. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    publicUdpPortPerHour: string;
+    /**
+     * Exactly one price per volume provider.
+     */
+    volumes: Array<VolumePriceDto>;
 };
 
 export type CreateSecretDto = {
@@ -133,6 +175,81 @@ export type CreatedApiTokenDto = {
      * The secret, starting with `smk_`. Shown only in this response; store it now.
      */
     token: string;
+};
+
+export type CreditWalletDto = {
+    /**
+     * How much to move; positive. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    amount: string;
+    /**
+     * Why; shown on the account statement.
+     */
+    reason: string;
+    /**
+     * Your unique reference for this movement (1-200 printable ASCII characters). The ledger moves money once per reference, forever: a retry with the same reference returns the first result. Without one, the Idempotency-Key header serves, and one of the two is required.
+     */
+    reference?: string;
+};
+
+export type DebitWalletDto = {
+    /**
+     * Let the balance go below zero. Without it, a debit larger than the balance is refused with 402.
+     */
+    allowNegative?: boolean;
+    /**
+     * How much to move; positive. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    amount: string;
+    /**
+     * Why; shown on the account statement.
+     */
+    reason: string;
+    /**
+     * Your unique reference for this movement (1-200 printable ASCII characters). The ledger moves money once per reference, forever: a retry with the same reference returns the first result. Without one, the Idempotency-Key header serves, and one of the two is required.
+     */
+    reference?: string;
+};
+
+export type DepositEventDto = {
+    /**
+     * The account whose wallet receives the money.
+     */
+    accountId: string;
+    /**
+     * How much was paid in; positive. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    amount: string;
+    /**
+     * Must be USD.
+     */
+    currency: string;
+    /**
+     * Shown on the account statement.
+     */
+    description?: string;
+    /**
+     * The provider's unique event id. An event credits the wallet once; redeliveries credit nothing.
+     */
+    id: string;
+    type: 'deposit.succeeded';
+};
+
+export type DepositReceiptDto = {
+    accountId: string;
+    /**
+     * The amount credited. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    amount: string;
+    /**
+     * True for a redelivery: this event had already credited the wallet, and nothing moved now.
+     */
+    duplicate: boolean;
+    eventId: string;
+    /**
+     * The ledger transaction that credited the wallet.
+     */
+    transactionId: string;
 };
 
 export type EpochDetailDto = {
@@ -340,6 +457,25 @@ export type HeartbeatVmDto = {
     state: 'provisioning' | 'running' | 'stopped' | 'failed';
 };
 
+export type InstanceTypePriceDto = {
+    /**
+     * Instance type name as in the catalog.
+     */
+    name: string;
+    /**
+     * Price per hour of running. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    perHour: string;
+};
+
+export type InstanceTypePriceResponseDto = {
+    name: string;
+    /**
+     * Price per hour of running. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    perHour: string;
+};
+
 export type JailNodeDto = {
     /**
      * Why; shown to admins.
@@ -365,6 +501,58 @@ export type LastEpochResultDto = {
     statusAfter: 'candidate' | 'active' | 'standby' | 'unreachable' | 'draining' | 'decommissioned' | 'jailed';
     validProofs: number;
 };
+
+export type LedgerEntryResponseDto = {
+    /**
+     * The account owning the wallet; null for platform wallets.
+     */
+    accountId: string | null;
+    /**
+     * Positive credits the wallet, negative debits it. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    amount: string;
+    /**
+     * The wallet balance right after this entry. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    balanceAfter: string;
+    id: string;
+    role: string | null;
+    walletId: string;
+    walletKind: WalletKind;
+};
+
+export type LedgerReconciliationResponseDto = {
+    checkedAt: string;
+    /**
+     * True when nothing below was found and all balances sum to zero.
+     */
+    consistent: boolean;
+    mismatches: Array<BalanceMismatchDto>;
+    /**
+     * Sum of every cached wallet balance; zero in a double-entry ledger. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    totalBalance: string;
+    unbalancedTransactions: Array<UnbalancedTransactionDto>;
+    walletsChecked: number;
+};
+
+export type LedgerTransactionResponseDto = {
+    /**
+     * Who moved the money.
+     */
+    actor: string;
+    createdAt: string;
+    description: string;
+    /**
+     * Sum to zero.
+     */
+    entries: Array<LedgerEntryResponseDto>;
+    id: string;
+    reference: string | null;
+    type: LedgerTransactionType;
+};
+
+export type LedgerTransactionType = 'credit' | 'debit' | 'refund' | 'deposit' | 'settlement' | 'adjustment';
 
 export type LivenessDto = {
     status: string;
@@ -550,6 +738,39 @@ export type OpenSessionDto = {
     signature: string;
 };
 
+export type PriceListPage = {
+    items: Array<PriceListResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type PriceListResponseDto = {
+    createdAt: string;
+    currency: string;
+    /**
+     * Usage from this hour on is priced by this version, until the next one takes effect.
+     */
+    effectiveFrom: string;
+    id: string;
+    instanceTypes: Array<InstanceTypePriceResponseDto>;
+    note: string | null;
+    /**
+     * Platform fee on operator-served usage, in basis points.
+     */
+    platformFeeBps: number;
+    /**
+     * Price per public IPv4 address per hour. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    publicIpv4PerHour: string;
+    /**
+     * Price per public UDP port per hour. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    publicUdpPortPerHour: string;
+    volumes: Array<VolumePriceResponseDto>;
+};
+
 export type ProblemDto = {
     /**
      * Stable, machine-readable error code.
@@ -635,6 +856,21 @@ export type RefreshDto = {
      * The refresh token from signup, login or the previous refresh.
      */
     refreshToken: string;
+};
+
+export type RefundWalletDto = {
+    /**
+     * How much to move; positive. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    amount: string;
+    /**
+     * Why; shown on the account statement.
+     */
+    reason: string;
+    /**
+     * Your unique reference for this movement (1-200 printable ASCII characters). The ledger moves money once per reference, forever: a retry with the same reference returns the first result. Without one, the Idempotency-Key header serves, and one of the two is required.
+     */
+    reference?: string;
 };
 
 export type RegisterNodeDto = {
@@ -757,12 +993,120 @@ export type SubmitProofDto = {
     proof: string;
 };
 
+export type UnbalancedTransactionDto = {
+    /**
+     * What its entries sum to (should be zero). Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    sum: string;
+    transactionId: string;
+};
+
 export type UpdateAccountDto = {
     name: string;
 };
 
 export type UpdateMemberDto = {
     role: 'viewer' | 'member' | 'admin' | 'owner';
+};
+
+export type VolumePriceDto = {
+    /**
+     * Price per GiB of provisioned size per hour. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    perGibHour: string;
+    provider: VolumeProvider;
+};
+
+export type VolumePriceResponseDto = {
+    /**
+     * Price per GiB of provisioned size per hour. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    perGibHour: string;
+    provider: VolumeProvider;
+};
+
+export type VolumeProvider = 'statemesh' | 'local' | 's3';
+
+export type WalletEntryResponseDto = {
+    /**
+     * Positive credits the wallet, negative debits it. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    amount: string;
+    /**
+     * The wallet balance right after this entry. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    balanceAfter: string;
+    id: string;
+    /**
+     * What the entry is for within its transaction.
+     */
+    role: string | null;
+};
+
+export type WalletKind = 'account' | 'platform_revenue' | 'platform_funding';
+
+export type WalletMovementResponseDto = {
+    /**
+     * The account's balance right after the transaction. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    balance: string;
+    /**
+     * True when this reference had moved money before: nothing moved now; `transaction` is the original.
+     */
+    duplicate: boolean;
+    transaction: LedgerTransactionResponseDto;
+};
+
+export type WalletResponseDto = {
+    accountId: string;
+    /**
+     * Current balance; negative when usage outran the funds. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    balance: string;
+    /**
+     * What the account's running resources cost per hour at current prices. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    burnRatePerHour: string;
+    /**
+     * ISO 4217 code of the currency every amount is in.
+     */
+    currency: string;
+    /**
+     * Hours the balance lasts at the current burn rate (rounded down to hundredths); null when nothing is burning.
+     */
+    runwayHours: number | null;
+    /**
+     * When the balance last changed.
+     */
+    updatedAt: string;
+};
+
+export type WalletTransactionPage = {
+    items: Array<WalletTransactionResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type WalletTransactionResponseDto = {
+    /**
+     * Net change of this wallet's balance. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    amount: string;
+    /**
+     * The wallet balance right after this transaction. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    balanceAfter: string;
+    createdAt: string;
+    description: string;
+    entries: Array<WalletEntryResponseDto>;
+    id: string;
+    /**
+     * The unique reference that made the movement exactly-once.
+     */
+    reference: string | null;
+    type: LedgerTransactionType;
 };
 
 export type CreateSecretDtoWritable = {
@@ -775,6 +1119,273 @@ export type CreateSecretDtoWritable = {
      */
     value: string;
 };
+
+export type AdminWalletsGetData = {
+    body?: never;
+    path: {
+        accountId: string;
+    };
+    query?: never;
+    url: '/admin/v1/accounts/{accountId}/wallet';
+};
+
+export type AdminWalletsGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminWalletsGetError = AdminWalletsGetErrors[keyof AdminWalletsGetErrors];
+
+export type AdminWalletsGetResponses = {
+    200: WalletResponseDto;
+};
+
+export type AdminWalletsGetResponse = AdminWalletsGetResponses[keyof AdminWalletsGetResponses];
+
+export type AdminWalletsCreditData = {
+    body: CreditWalletDto;
+    headers?: {
+        /**
+         * Makes a retry safe; required unless the body carries a `reference`.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        accountId: string;
+    };
+    query?: never;
+    url: '/admin/v1/accounts/{accountId}/wallet/credits';
+};
+
+export type AdminWalletsCreditErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminWalletsCreditError = AdminWalletsCreditErrors[keyof AdminWalletsCreditErrors];
+
+export type AdminWalletsCreditResponses = {
+    201: WalletMovementResponseDto;
+};
+
+export type AdminWalletsCreditResponse = AdminWalletsCreditResponses[keyof AdminWalletsCreditResponses];
+
+export type AdminWalletsDebitData = {
+    body: DebitWalletDto;
+    headers?: {
+        /**
+         * Makes a retry safe; required unless the body carries a `reference`.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        accountId: string;
+    };
+    query?: never;
+    url: '/admin/v1/accounts/{accountId}/wallet/debits';
+};
+
+export type AdminWalletsDebitErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * The wallet cannot cover the request.
+     */
+    402: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminWalletsDebitError = AdminWalletsDebitErrors[keyof AdminWalletsDebitErrors];
+
+export type AdminWalletsDebitResponses = {
+    201: WalletMovementResponseDto;
+};
+
+export type AdminWalletsDebitResponse = AdminWalletsDebitResponses[keyof AdminWalletsDebitResponses];
+
+export type AdminWalletsRefundData = {
+    body: RefundWalletDto;
+    headers?: {
+        /**
+         * Makes a retry safe; required unless the body carries a `reference`.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        accountId: string;
+    };
+    query?: never;
+    url: '/admin/v1/accounts/{accountId}/wallet/refunds';
+};
+
+export type AdminWalletsRefundErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminWalletsRefundError = AdminWalletsRefundErrors[keyof AdminWalletsRefundErrors];
+
+export type AdminWalletsRefundResponses = {
+    201: WalletMovementResponseDto;
+};
+
+export type AdminWalletsRefundResponse = AdminWalletsRefundResponses[keyof AdminWalletsRefundResponses];
+
+export type AdminWalletsListTransactionsData = {
+    body?: never;
+    path: {
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only transactions at or after this instant.
+         */
+        from?: string;
+        /**
+         * Only transactions before this instant.
+         */
+        to?: string;
+        /**
+         * Only transactions of this type.
+         */
+        type?: LedgerTransactionType;
+    };
+    url: '/admin/v1/accounts/{accountId}/wallet/transactions';
+};
+
+export type AdminWalletsListTransactionsErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminWalletsListTransactionsError = AdminWalletsListTransactionsErrors[keyof AdminWalletsListTransactionsErrors];
+
+export type AdminWalletsListTransactionsResponses = {
+    200: WalletTransactionPage;
+};
+
+export type AdminWalletsListTransactionsResponse = AdminWalletsListTransactionsResponses[keyof AdminWalletsListTransactionsResponses];
 
 export type AdminEpochsListData = {
     body?: never;
@@ -888,6 +1499,72 @@ export type AdminEpochsGetResponses = {
 };
 
 export type AdminEpochsGetResponse = AdminEpochsGetResponses[keyof AdminEpochsGetResponses];
+
+export type AdminLedgerReconcileData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/admin/v1/ledger/reconciliation';
+};
+
+export type AdminLedgerReconcileErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminLedgerReconcileError = AdminLedgerReconcileErrors[keyof AdminLedgerReconcileErrors];
+
+export type AdminLedgerReconcileResponses = {
+    200: LedgerReconciliationResponseDto;
+};
+
+export type AdminLedgerReconcileResponse = AdminLedgerReconcileResponses[keyof AdminLedgerReconcileResponses];
+
+export type AdminLedgerGetTransactionData = {
+    body?: never;
+    path: {
+        transactionId: string;
+    };
+    query?: never;
+    url: '/admin/v1/ledger/transactions/{transactionId}';
+};
+
+export type AdminLedgerGetTransactionErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminLedgerGetTransactionError = AdminLedgerGetTransactionErrors[keyof AdminLedgerGetTransactionErrors];
+
+export type AdminLedgerGetTransactionResponses = {
+    200: LedgerTransactionResponseDto;
+};
+
+export type AdminLedgerGetTransactionResponse = AdminLedgerGetTransactionResponses[keyof AdminLedgerGetTransactionResponses];
 
 export type AdminNodesListData = {
     body?: never;
@@ -1146,6 +1823,170 @@ export type AdminNodesUnjailResponses = {
 };
 
 export type AdminNodesUnjailResponse = AdminNodesUnjailResponses[keyof AdminNodesUnjailResponses];
+
+export type AdminPricingListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/admin/v1/prices';
+};
+
+export type AdminPricingListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminPricingListError = AdminPricingListErrors[keyof AdminPricingListErrors];
+
+export type AdminPricingListResponses = {
+    200: PriceListPage;
+};
+
+export type AdminPricingListResponse = AdminPricingListResponses[keyof AdminPricingListResponses];
+
+export type AdminPricingCreateData = {
+    body: CreatePriceListDto;
+    path?: never;
+    query?: never;
+    url: '/admin/v1/prices';
+};
+
+export type AdminPricingCreateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminPricingCreateError = AdminPricingCreateErrors[keyof AdminPricingCreateErrors];
+
+export type AdminPricingCreateResponses = {
+    201: PriceListResponseDto;
+};
+
+export type AdminPricingCreateResponse = AdminPricingCreateResponses[keyof AdminPricingCreateResponses];
+
+export type AdminPricingDeleteData = {
+    body?: never;
+    path: {
+        priceListId: string;
+    };
+    query?: never;
+    url: '/admin/v1/prices/{priceListId}';
+};
+
+export type AdminPricingDeleteErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminPricingDeleteError = AdminPricingDeleteErrors[keyof AdminPricingDeleteErrors];
+
+export type AdminPricingDeleteResponses = {
+    /**
+     * Withdrawn.
+     */
+    204: void;
+};
+
+export type AdminPricingDeleteResponse = AdminPricingDeleteResponses[keyof AdminPricingDeleteResponses];
+
+export type AdminPricingGetData = {
+    body?: never;
+    path: {
+        priceListId: string;
+    };
+    query?: never;
+    url: '/admin/v1/prices/{priceListId}';
+};
+
+export type AdminPricingGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminPricingGetError = AdminPricingGetErrors[keyof AdminPricingGetErrors];
+
+export type AdminPricingGetResponses = {
+    200: PriceListResponseDto;
+};
+
+export type AdminPricingGetResponse = AdminPricingGetResponses[keyof AdminPricingGetResponses];
 
 export type HeartbeatsRecordData = {
     body: HeartbeatDto;
@@ -2454,6 +3295,113 @@ export type TokensGetResponses = {
 
 export type TokensGetResponse = TokensGetResponses[keyof TokensGetResponses];
 
+export type WalletsGetData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/wallet';
+};
+
+export type WalletsGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type WalletsGetError = WalletsGetErrors[keyof WalletsGetErrors];
+
+export type WalletsGetResponses = {
+    200: WalletResponseDto;
+};
+
+export type WalletsGetResponse = WalletsGetResponses[keyof WalletsGetResponses];
+
+export type WalletsListTransactionsData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only transactions at or after this instant.
+         */
+        from?: string;
+        /**
+         * Only transactions before this instant.
+         */
+        to?: string;
+        /**
+         * Only transactions of this type.
+         */
+        type?: LedgerTransactionType;
+    };
+    url: '/v1/accounts/{accountId}/wallet/transactions';
+};
+
+export type WalletsListTransactionsErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type WalletsListTransactionsError = WalletsListTransactionsErrors[keyof WalletsListTransactionsErrors];
+
+export type WalletsListTransactionsResponses = {
+    200: WalletTransactionPage;
+};
+
+export type WalletsListTransactionsResponse = WalletsListTransactionsResponses[keyof WalletsListTransactionsResponses];
+
 export type AuthLoginData = {
     body: LoginDto;
     path?: never;
@@ -2602,3 +3550,77 @@ export type AccountsMeResponses = {
 };
 
 export type AccountsMeResponse = AccountsMeResponses[keyof AccountsMeResponses];
+
+export type PricingCurrentData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/prices/current';
+};
+
+export type PricingCurrentErrors = {
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type PricingCurrentError = PricingCurrentErrors[keyof PricingCurrentErrors];
+
+export type PricingCurrentResponses = {
+    200: PriceListResponseDto;
+};
+
+export type PricingCurrentResponse = PricingCurrentResponses[keyof PricingCurrentResponses];
+
+export type DepositWebhookReceiveData = {
+    body: DepositEventDto;
+    headers: {
+        /**
+         * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the shared secret>`.
+         */
+        'StateMesh-Signature': string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/webhooks/deposits';
+};
+
+export type DepositWebhookReceiveErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Unsupported media type.
+     */
+    415: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type DepositWebhookReceiveError = DepositWebhookReceiveErrors[keyof DepositWebhookReceiveErrors];
+
+export type DepositWebhookReceiveResponses = {
+    200: DepositReceiptDto;
+};
+
+export type DepositWebhookReceiveResponse = DepositWebhookReceiveResponses[keyof DepositWebhookReceiveResponses];

@@ -4,6 +4,7 @@ import { PrismaService } from '@statemesh/database';
 import { IdempotencyRepository } from '@statemesh/http';
 import { QueueRegistry } from '@statemesh/queue';
 import { MaintenanceProcessor, PRUNE_IDEMPOTENCY_RECORDS_EVERY_MS } from '../../apps/worker/src/maintenance/maintenance.processor';
+import { RECONCILE_LEDGER_EVERY_MS } from '../../apps/worker/src/reconciliation/reconciliation.processor';
 import { newId } from '@statemesh/common';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { createOwnDatabase, eventually } from './queue-test-stack';
@@ -75,6 +76,8 @@ describe('maintenance', () => {
     expect(schedulers).toEqual([
       expect.objectContaining({ key: 'maintenance.prune-idempotency-records', every: PRUNE_IDEMPOTENCY_RECORDS_EVERY_MS }),
     ]);
+    const reconciliation = await first.get(QueueRegistry).get('reconciliation').getJobSchedulers();
+    expect(reconciliation).toEqual([expect.objectContaining({ key: 'reconciliation.reconcile-ledger', every: RECONCILE_LEDGER_EVERY_MS })]);
   });
 
   it('deletes only what has expired, in chunks, and is safe to run twice', async () => {

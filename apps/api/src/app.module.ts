@@ -8,6 +8,7 @@ import { NodeSessionGuard, NodesModule } from '@statemesh/nodes';
 import { ObservabilityModule } from '@statemesh/observability';
 import { RedisModule } from '@statemesh/redis';
 import { SecretsModule } from '@statemesh/secrets';
+import { WalletsModule } from '@statemesh/wallets';
 import { OperationsController } from './operations/operations.controller';
 
 /**
@@ -17,7 +18,7 @@ import { OperationsController } from './operations/operations.controller';
  * interceptors from the outside in (idempotent replay, then ETag).
  */
 @Module({
-  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, SecretsModule, NodesModule],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, SecretsModule, WalletsModule, NodesModule],
   controllers: [OperationsController],
   providers: [
     { provide: APP_FILTER, useExisting: ProblemFilter },

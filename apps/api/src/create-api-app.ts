@@ -28,6 +28,9 @@ export async function createApiApp({ config, logger, preview = false }: CreateAp
     preview,
     abortOnError: false,
     bufferLogs: false,
+    // Keeps each JSON body's bytes as `request.rawBody`: webhook signatures
+    // are computed over the exact bytes, which re-serialising cannot reproduce.
+    rawBody: true,
   });
   app.useGlobalPipes(createValidationPipe());
 

@@ -6,8 +6,10 @@ import { EpochsWorkerModule } from '@statemesh/nodes';
 import { ObservabilityModule } from '@statemesh/observability';
 import { QueueModule } from '@statemesh/queue';
 import { RedisModule } from '@statemesh/redis';
+import { WalletsModule } from '@statemesh/wallets';
 import { EpochsProcessor } from './epochs/epochs.processor';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { ReconciliationProcessor } from './reconciliation/reconciliation.processor';
 import { WorkerLifecycle } from './worker-lifecycle';
 
 /**
@@ -16,8 +18,8 @@ import { WorkerLifecycle } from './worker-lifecycle';
  * which imports the same libs, never starts consuming jobs.
  */
 @Module({
-  imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule, EpochsWorkerModule],
-  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor, EpochsProcessor],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule, WalletsModule, EpochsWorkerModule],
+  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor, ReconciliationProcessor, EpochsProcessor],
 })
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {

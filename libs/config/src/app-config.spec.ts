@@ -30,7 +30,7 @@ describe('loadConfig', () => {
 
   it('requires the signing and encryption keys in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /JWT_SECRET is required[\s\S]*DATA_ENCRYPTION_KEY is required[\s\S]*ADMIN_PASSWORD is required/,
+      /JWT_SECRET is required[\s\S]*DATA_ENCRYPTION_KEY is required[\s\S]*ADMIN_PASSWORD is required[\s\S]*DEPOSIT_WEBHOOK_SECRET is required/,
     );
   });
 
@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       JWT_SECRET: 'x'.repeat(40),
       DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
       ADMIN_PASSWORD: 'a-long-admin-password',
+      DEPOSIT_WEBHOOK_SECRET: 'w'.repeat(32),
     });
     expect(config.env).toBe('production');
   });
@@ -67,6 +68,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).toThrow(
       'DATA_ENCRYPTION_KEY must be 32 bytes',
     );
+  });
+
+  it('configures the deposit webhook', () => {
+    const defaults = loadConfig({});
+    expect(defaults.billing.depositWebhookToleranceSeconds).toBe(300);
+    expect(defaults.billing.depositWebhookSecret.length).toBeGreaterThanOrEqual(32);
+
+    const configured = loadConfig({ DEPOSIT_WEBHOOK_SECRET: 's'.repeat(40), DEPOSIT_WEBHOOK_TOLERANCE_SECONDS: '60' });
+    expect(configured.billing).toEqual({ depositWebhookSecret: 's'.repeat(40), depositWebhookToleranceSeconds: 60 });
+  });
+
+  it('refuses a short webhook secret and an unreasonable tolerance', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ DEPOSIT_WEBHOOK_SECRET: 'short', DEPOSIT_WEBHOOK_TOLERANCE_SECONDS: '0' });
+    } catch (thrown) {
+      error = thrown as ConfigError;
+    }
+    expect(error!.problems).toEqual([
+      'DEPOSIT_WEBHOOK_SECRET must be at least 32 characters',
+      'DEPOSIT_WEBHOOK_TOLERANCE_SECONDS must be an integer between 30 and 3600 (got "0")',
+    ]);
   });
 
   describe('nodes', () => {

@@ -7,6 +7,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 // Development-only defaults. NODE_ENV=production refuses to start without real values.
 const DEVELOPMENT_JWT_SECRET = 'statemesh-development-only-jwt-signing-key';
 const DEVELOPMENT_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
+const DEVELOPMENT_DEPOSIT_WEBHOOK_SECRET = 'statemesh-development-only-deposit-webhook-secret';
 
 /** Master key ids: short, and never containing the `:` and `,` of DATA_ENCRYPTION_RETIRED_KEYS. */
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -39,6 +40,12 @@ export class AppConfig {
   outbox: { pollIntervalMs: number; batchSize: number; publishTimeoutMs: number; maxRetryDelayMs: number };
   worker: { concurrency: number };
   dns: { baseDomain: string };
+  billing: {
+    /** Shared secret of the payment provider's deposit webhook (HMAC-SHA256). */
+    depositWebhookSecret: string;
+    /** How far a webhook's signed timestamp may be from now, either way, before it is refused as stale. */
+    depositWebhookToleranceSeconds: number;
+  };
   log: { level: LogLevel };
   nodes: NodesConfig;
 }
@@ -136,6 +143,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     worker: { concurrency: read.integer('WORKER_CONCURRENCY', 4, 1, 1_000) },
     dns: { baseDomain: read.dnsName('BASE_DOMAIN', 'statemesh.net') },
+    billing: {
+      depositWebhookSecret: read.secret('DEPOSIT_WEBHOOK_SECRET', DEVELOPMENT_DEPOSIT_WEBHOOK_SECRET, 32),
+      depositWebhookToleranceSeconds: read.integer('DEPOSIT_WEBHOOK_TOLERANCE_SECONDS', 300, 30, 3600),
+    },
     log: {
       level: read.oneOf<LogLevel>(
         'LOG_LEVEL',

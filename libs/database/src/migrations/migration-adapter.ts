@@ -1,26 +1,18 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import {
-  ColumnTypeEnum,
-  type SqlDriverAdapter,
-  type SqlMigrationAwareDriverAdapterFactory,
-  type SqlQuery,
-  type SqlQueryable,
-  type SqlResultSet,
-} from '@prisma/driver-adapter-utils';
+import { ColumnTypeEnum, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 
 // PostgreSQL's internal `"char"` (OID 18) and `name` (OID 19) columns appear in
 // the catalog queries the schema engine runs while introspecting. The pg driver
-// adapter cannot map them, so they are reported as text (OID 25), which is
-// exactly how their values arrive anyway.
-const CATALOG_TYPES_AS_TEXT = new Set([18, 19]);
-const TEXT_OID = 25;
+// adapter cannot map them. `name` values are text, so they are reported as text
+// (OID 25). `"char"` values are single characters that the engine reads as
+// such (e.g. `pg_constraint.contype` of check constraints): the field is
+// reported as text and its name tagged, and the adapter (see
+// `withCharColumns`) turns tagged columns into the driver's character type.
+const NAME_OID = 19;
 const CHAR_OID = 18;
-// The engine reads some `"char"` columns (a CHECK constraint's `contype`) as a
-// single character and panics on text. The pg adapter has no scalar mapping to
-// its Character column type, so such columns travel tagged through their name,
-// and the tag is turned back into the Character type above the adapter.
+const TEXT_OID = 25;
 const CHAR_COLUMN_TAG = '\u0000char';
 
 type Field = { dataTypeID: number; name: string };
@@ -29,8 +21,11 @@ type QueryResultLike = { fields?: Field[] } | undefined;
 function reportCatalogTypesAsText<T extends QueryResultLike | QueryResultLike[]>(result: T): T {
   for (const part of Array.isArray(result) ? result : [result]) {
     for (const field of part?.fields ?? []) {
-      if (field.dataTypeID === CHAR_OID) field.name += CHAR_COLUMN_TAG;
-      if (CATALOG_TYPES_AS_TEXT.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
+      if (field.dataTypeID === NAME_OID) field.dataTypeID = TEXT_OID;
+      if (field.dataTypeID === CHAR_OID) {
+        field.dataTypeID = TEXT_OID;
+        field.name += CHAR_COLUMN_TAG;
+      }
     }
   }
   return result;
@@ -101,32 +96,64 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   );
 }
 
-function untagCharColumns(result: SqlResultSet): SqlResultSet {
-  result.columnNames.forEach((name, index) => {
-    if (!name.endsWith(CHAR_COLUMN_TAG)) return;
-    result.columnNames[index] = name.slice(0, -CHAR_COLUMN_TAG.length);
-    result.columnTypes[index] = ColumnTypeEnum.Character;
-  });
-  return result;
-}
-
-function withCharColumns<T extends SqlQueryable>(queryable: T): T {
-  const queryRaw = queryable.queryRaw.bind(queryable);
-  queryable.queryRaw = async (query: SqlQuery) => untagCharColumns(await queryRaw(query));
-  return queryable;
-}
-
-class CatalogFriendlyPg extends PrismaPg {
-  override async connect(): ReturnType<PrismaPg['connect']> {
-    const adapter = withCharColumns(await super.connect());
-    const startTransaction = adapter.startTransaction.bind(adapter);
-    adapter.startTransaction = async (isolationLevel) => withCharColumns(await startTransaction(isolationLevel));
-    return adapter;
-  }
-}
-
 function adapterFactoryFor(databaseUrl: string): PrismaPg {
-  return new CatalogFriendlyPg({ connectionString: databaseUrl, Client: CatalogFriendlyClient } as pg.PoolConfig);
+  return new PrismaPg({ connectionString: databaseUrl, Client: CatalogFriendlyClient } as pg.PoolConfig);
+}
+
+/**
+ * The pg adapter runs a script by splitting it on every `;`, which breaks any
+ * migration with a function body (or a `;` in a comment). PostgreSQL runs a
+ * multi-statement script itself, as one implicit transaction, when it is sent
+ * whole as a simple query — which is what Prisma's native engine does.
+ */
+function withCharColumns(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    result.columnNames.forEach((name, index) => {
+      if (!name.endsWith(CHAR_COLUMN_TAG)) return;
+      result.columnNames[index] = name.slice(0, -CHAR_COLUMN_TAG.length);
+      result.columnTypes[index] = ColumnTypeEnum.Character;
+    });
+    return result;
+  };
+  return adapter;
+}
+
+function runScriptsWhole(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  // Both are methods of adapter-pg's adapter class, outside the driver adapter interface.
+  const pgAdapter = adapter as SqlDriverAdapter & { underlyingDriver(): pg.Pool; onError(error: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await pgAdapter.underlyingDriver().query(script);
+    } catch (error) {
+      pgAdapter.onError(error);
+    }
+  };
+  return adapter;
+}
+
+/** Makes `dispose` safe to call more than once (pg refuses to end a pool twice). */
+function disposeOnce(adapter: SqlDriverAdapter, after?: () => Promise<void>): SqlDriverAdapter {
+  const dispose = adapter.dispose.bind(adapter);
+  let disposed: Promise<void> | undefined;
+  adapter.dispose = () => {
+    disposed ??= (async () => {
+      await dispose();
+      await after?.();
+    })();
+    return disposed;
+  };
+  return adapter;
+}
+
+export interface MigrationAdapterFactory extends SqlMigrationAwareDriverAdapterFactory {
+  /**
+   * Disposes every connection the engine opened. Freeing the engine does not:
+   * the pool would stay open — holding the engine's migration advisory lock —
+   * until pg's idle timeout, stalling the next migration and the process exit.
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -135,34 +162,26 @@ function adapterFactoryFor(databaseUrl: string): PrismaPg {
  * the main database), the shadow database here is a real, separate database
  * that is dropped — connections and all — when the engine lets go of it.
  */
-export function migrationAdapterFactory(
-  databaseUrl: string,
-): SqlMigrationAwareDriverAdapterFactory & { disposeConnections(): Promise<void> } {
+export function migrationAdapterFactory(databaseUrl: string): MigrationAdapterFactory {
   const main = adapterFactoryFor(databaseUrl);
-  // The engine does not dispose the adapters it connects; left open, their
-  // pools keep the calling process (a CLI, jest's global setup) alive.
-  const connected: SqlDriverAdapter[] = [];
+  const opened: SqlDriverAdapter[] = [];
   return {
     provider: main.provider,
     adapterName: main.adapterName,
     async connect(): Promise<SqlDriverAdapter> {
-      const adapter = await main.connect();
-      connected.push(adapter);
+      const adapter = disposeOnce(withCharColumns(runScriptsWhole(await main.connect())));
+      opened.push(adapter);
       return adapter;
-    },
-    async disposeConnections(): Promise<void> {
-      await Promise.allSettled(connected.splice(0).map((adapter) => adapter.dispose()));
     },
     async connectToShadowDb(): Promise<SqlDriverAdapter> {
       const shadowUrl = withDatabase(databaseUrl, `statemesh_shadow_${randomUUID().replace(/-/g, '')}`);
       await createDatabaseIfMissing(shadowUrl);
-      const adapter = await adapterFactoryFor(shadowUrl).connect();
-      const dispose = adapter.dispose.bind(adapter);
-      adapter.dispose = async () => {
-        await dispose();
-        await dropDatabase(shadowUrl);
-      };
+      const adapter = disposeOnce(withCharColumns(runScriptsWhole(await adapterFactoryFor(shadowUrl).connect())), () => dropDatabase(shadowUrl));
+      opened.push(adapter);
       return adapter;
+    },
+    async close(): Promise<void> {
+      await Promise.all(opened.splice(0).map((adapter) => adapter.dispose()));
     },
   };
 }

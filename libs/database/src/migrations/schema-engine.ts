@@ -34,6 +34,15 @@ declare const WebAssembly: {
 };
 
 let glue: Promise<any> | undefined;
+let lastPanic: string | undefined;
+
+// The engine reports a Rust panic through this global before it traps; without
+// it the panic surfaces as an unrelated TypeError and its message is lost.
+(globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY ??= {
+  set_message: (message: string) => {
+    lastPanic = message;
+  },
+};
 
 function loadEngineGlue(): Promise<any> {
   glue ??= (async () => {
@@ -92,7 +101,7 @@ async function withEngine<T>(databaseUrl: string, schemaDir: string, run: (engin
       throw explainEngineError(error, factory);
     } finally {
       engine.free();
-      await adapters.disposeConnections();
+      await adapters.close();
     }
   } finally {
     restoreTimers();
@@ -121,6 +130,11 @@ function unrefEngineTimers(): () => void {
 /** The engine reports driver failures as `External error id#N`; the adapter keeps the real one. */
 function explainEngineError(error: unknown, factory: { errorRegistry: { consumeError(id: number): unknown } }): Error {
   const message = error instanceof Error ? error.message : String(error);
+  if (lastPanic !== undefined) {
+    const panic = lastPanic;
+    lastPanic = undefined;
+    return new Error(`schema engine panicked: ${panic}`);
+  }
   const match = /External error id#(\d+)/.exec(message);
   if (!match) return error instanceof Error ? error : new Error(message);
   const cause = factory.errorRegistry.consumeError(Number(match[1])) as { error?: unknown } | undefined;

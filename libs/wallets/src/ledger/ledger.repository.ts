@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaService, type Db, type LedgerTransactionType, type WalletKind } from '@statemesh/database';
+import type { PageRequest } from '@statemesh/http';
+
+const WITH_ENTRIES = {
+  entries: { include: { wallet: { select: { kind: true, accountId: true } } }, orderBy: { id: 'asc' } },
+} satisfies Prisma.LedgerTransactionInclude;
+
+export type LedgerTransactionWithEntries = Prisma.LedgerTransactionGetPayload<{ include: typeof WITH_ENTRIES }>;
+
+export type LedgerTransactionWithWalletEntries = Prisma.LedgerTransactionGetPayload<{ include: { entries: true } }>;
+
+export interface NewLedgerTransaction {
+  id: string;
+  type: LedgerTransactionType;
+  description: string;
+  actor: string;
+  reference: string | null;
+  metadata?: Prisma.InputJsonValue;
+  createdAt: Date;
+}
+
+export interface NewLedgerEntry {
+  id: bigint;
+  transactionId: string;
+  walletId: string;
+  amount: bigint;
+  balanceAfter: bigint;
+  role: string | null;
+  createdAt: Date;
+}
+
+export interface WalletTransactionFilter {
+  from?: Date;
+  to?: Date;
+  type?: LedgerTransactionType;
+}
+
+export interface BalanceMismatchRow {
+  walletId: string;
+  kind: WalletKind;
+  accountId: string | null;
+  cachedBalance: bigint;
+  ledgerBalance: bigint;
+}
+
+@Injectable()
+export class LedgerRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Inserts the transactions whose reference is new and returns the ids of
+   * those inserted. A reference already in the ledger — or being inserted by
+   * a concurrent transaction, which this waits for — is skipped, never an error.
+   */
+  async insertTransactions(rows: NewLedgerTransaction[], db: Db): Promise<Set<string>> {
+    // In reference order, so two batches sharing references wait on each other instead of deadlocking.
+    const ordered = [...rows].sort((a, b) => ((a.reference ?? '') < (b.reference ?? '') ? -1 : (a.reference ?? '') > (b.reference ?? '') ? 1 : 0));
+    const inserted = await db.ledgerTransaction.createManyAndReturn({ data: ordered, skipDuplicates: true, select: { id: true } });
+    return new Set(inserted.map((row) => row.id));
+  }
+
+  /**
+   * Takes `count` entry ids from the sequence, ascending. Called while the
+   * wallets are locked, so each wallet's entries are numbered in the order its
+   * balance changes.
+   */
+  async allocateEntryIds(count: number, db: Db): Promise<bigint[]> {
+    const rows = await db.$queryRaw<Array<{ id: bigint }>>`
+      SELECT nextval(pg_get_serial_sequence('ledger_entries', 'id')) AS id FROM generate_series(1, ${count}::int)`;
+    return rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** All entries of a transaction in one statement: the database checks after each statement that transactions balance. */
+  async insertEntries(rows: NewLedgerEntry[], db: Db): Promise<void> {
+    await db.ledgerEntry.createMany({ data: rows });
+  }
+
+  findByReferences(references: string[], db: Db = this.prisma): Promise<LedgerTransactionWithEntries[]> {
+    return db.ledgerTransaction.findMany({ where: { reference: { in: references } }, include: WITH_ENTRIES });
+  }
+
+  findById(id: string, db: Db = this.prisma): Promise<LedgerTransactionWithEntries | null> {
+    return db.ledgerTransaction.findUnique({ where: { id }, include: WITH_ENTRIES });
+  }
+
+  /**
+   * A page of the transactions touching one wallet, latest first, each with
+   * that wallet's entries; the page key is the wallet's last entry id in the
+   * item. A transaction's entries on one wallet are consecutive in that
+   * wallet's sequence (they are inserted together, under the wallet's lock),
+   * so walking the wallet's entries backwards and keeping each transaction's
+   * last one finds the page without reading the rest of the history.
+   */
+  async listForWallet(
+    walletId: string,
+    filter: WalletTransactionFilter,
+    page: { afterEntryId?: bigint; limit: number },
+  ): Promise<Array<LedgerTransactionWithWalletEntries & { pageKey: bigint }>> {
+    const conditions = [
+      Prisma.sql`e."walletId" = ${walletId}`,
+      Prisma.sql`NOT EXISTS (SELECT 1 FROM ledger_entries later
+        WHERE later."transactionId" = e."transactionId" AND later."walletId" = e."walletId" AND later.id > e.id)`,
+    ];
+    if (page.afterEntryId !== undefined) conditions.push(Prisma.sql`e.id < ${page.afterEntryId}`);
+    if (filter.type) conditions.push(Prisma.sql`t.type = ${filter.type}::"LedgerTransactionType"`);
+    if (filter.from) conditions.push(Prisma.sql`t."createdAt" >= ${filter.from}`);
+    if (filter.to) conditions.push(Prisma.sql`t."createdAt" < ${filter.to}`);
+    const keys = await this.prisma.$queryRaw<Array<{ transactionId: string; entryId: bigint }>>(Prisma.sql`
+      SELECT e."transactionId", e.id AS "entryId"
+      FROM ledger_entries e JOIN ledger_transactions t ON t.id = e."transactionId"
+      WHERE ${Prisma.join(conditions, ' AND ')}
+      ORDER BY e.id DESC
+      LIMIT ${page.limit + 1}`);
+    if (keys.length === 0) return [];
+    const rows = await this.prisma.ledgerTransaction.findMany({
+      where: { id: { in: keys.map((key) => key.transactionId) } },
+      include: { entries: { where: { walletId }, orderBy: { id: 'asc' } } },
+    });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return keys.map((key) => ({ ...byId.get(key.transactionId)!, pageKey: BigInt(key.entryId) }));
+  }
+
+  /** Wallets whose cached balance differs from the sum of their entries, read in one snapshot. */
+  async findBalanceMismatches(): Promise<{ walletsChecked: number; totalBalance: bigint; mismatches: BalanceMismatchRow[] }> {
+    const rows = await this.prisma.$queryRaw<Array<{ walletId: string; kind: WalletKind; accountId: string | null; cachedBalance: string; ledgerBalance: string; walletsChecked: string; totalBalance: string }>>`
+      WITH sums AS (
+        SELECT "walletId", sum(amount) AS total FROM ledger_entries GROUP BY "walletId"
+      ), checked AS (
+        SELECT w.id, w.kind, w."accountId", w.balance, coalesce(s.total, 0) AS ledger
+        FROM wallets w LEFT JOIN sums s ON s."walletId" = w.id
+      )
+      SELECT c.id AS "walletId", c.kind, c."accountId", c.balance::text AS "cachedBalance", c.ledger::text AS "ledgerBalance",
+             totals.count::text AS "walletsChecked", totals.total::text AS "totalBalance"
+      FROM (SELECT count(*) AS count, coalesce(sum(balance), 0) AS total FROM checked) AS totals
+      LEFT JOIN checked c ON c.balance <> c.ledger
+      ORDER BY c.id`;
+    const first = rows[0];
+    return {
+      walletsChecked: first ? Number(first.walletsChecked) : 0,
+      totalBalance: first ? BigInt(first.totalBalance) : 0n,
+      mismatches: rows
+        .filter((row) => row.walletId !== null)
+        .map((row) => ({
+          walletId: row.walletId,
+          kind: row.kind,
+          accountId: row.accountId,
+          cachedBalance: BigInt(row.cachedBalance),
+          ledgerBalance: BigInt(row.ledgerBalance),
+        })),
+    };
+  }
+
+  /** Transactions whose entries do not sum to zero (the insert trigger should make this impossible). */
+  async findUnbalancedTransactions(): Promise<Array<{ transactionId: string; sum: bigint }>> {
+    const rows = await this.prisma.$queryRaw<Array<{ transactionId: string; sum: string }>>`
+      SELECT "transactionId", sum(amount)::text AS sum FROM ledger_entries GROUP BY "transactionId" HAVING sum(amount) <> 0 ORDER BY "transactionId"`;
+    return rows.map((row) => ({ transactionId: row.transactionId, sum: BigInt(row.sum) }));
+  }
+}

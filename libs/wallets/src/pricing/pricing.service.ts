@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { parseMicroUnits } from '@statemesh/billing';
+import { CommonErrors, DomainError, notFound } from '@statemesh/common';
+import { isUniqueViolation } from '@statemesh/database';
+import { pageRequest, toPage, type Page } from '@statemesh/http';
+import { WalletErrors } from '../wallets.errors';
+import type { CreatePriceListDto, PriceListResponseDto } from './dto/price-list.dto';
+import { toPriceListResponse } from './price-list.mapper';
+import { PriceListRepository } from './price-list.repository';
+import { VOLUME_PROVIDERS, type PriceListInput, type PriceListVersion } from './price-list.types';
+import { effectiveFromProblem, nextEffectiveFrom } from './price-version';
+
+/**
+ * Versioned prices. A version is never changed: a new one is created to take
+ * effect at the start of a future hour, so usage of any hour — metered or not
+ * yet — is priced by the version that was in effect at that hour, always the same.
+ */
+@Injectable()
+export class PricingService {
+  constructor(private readonly priceLists: PriceListRepository) {}
+
+  /** The version in effect at `at` (for usage of hour H, pass H's start); null before the first. */
+  priceListAt(at: Date): Promise<PriceListVersion | null> {
+    return this.priceLists.findEffectiveAt(at);
+  }
+
+  /**
+   * Every version that applies somewhere in [from, to), oldest first: for
+   * pricing many hours at once with `selectPriceVersion`.
+   */
+  versionsCovering(from: Date, to: Date): Promise<PriceListVersion[]> {
+    return this.priceLists.findCovering(from, to);
+  }
+
+  async create(input: CreatePriceListDto, createdBy: string, now: Date = new Date()): Promise<PriceListResponseDto> {
+    const version = toPriceListInput(input, now);
+    try {
+      return toPriceListResponse(await this.priceLists.create({ ...version, createdBy }));
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new DomainError(
+          WalletErrors['price.version_exists'],
+          `A price list already takes effect at ${version.effectiveFrom.toISOString()}; delete it first or pick another hour.`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async current(now: Date = new Date()): Promise<PriceListResponseDto> {
+    const version = await this.priceLists.findEffectiveAt(now);
+    if (!version) throw new DomainError(WalletErrors['price.no_current_list'], 'No price list has taken effect yet.');
+    return toPriceListResponse(version);
+  }
+
+  async get(id: string): Promise<PriceListResponseDto> {
+    const version = await this.priceLists.findById(id);
+    if (!version) throw notFound('Price list');
+    return toPriceListResponse(version);
+  }
+
+  async list(query: { limit?: number; cursor?: string }): Promise<Page<PriceListResponseDto>> {
+    const request = pageRequest(query);
+    const after = request.after === undefined ? undefined : new Date(request.after);
+    if (after && Number.isNaN(after.getTime())) {
+      throw new DomainError(CommonErrors['request.invalid_cursor'], 'The cursor is not one this API returned.');
+    }
+    const rows = await this.priceLists.list({ after, limit: request.limit });
+    return toPage(rows, request, (row) => row.effectiveFrom.toISOString(), toPriceListResponse);
+  }
+
+  /** Only a version that has not taken effect can go: nothing has been priced with it. */
+  async deleteScheduled(id: string, now: Date = new Date()): Promise<void> {
+    if (await this.priceLists.deleteScheduled(id, now)) return;
+    if (!(await this.priceLists.findById(id))) throw notFound('Price list');
+    throw new DomainError(WalletErrors['price.version_in_effect'], 'This price list has taken effect; create a new version instead.');
+  }
+}
+
+function toPriceListInput(input: CreatePriceListDto, now: Date): PriceListInput {
+  const effectiveFrom = input.effectiveFrom ? new Date(input.effectiveFrom) : nextEffectiveFrom(now);
+  const problem = effectiveFromProblem(effectiveFrom, now);
+  if (problem) {
+    const detail =
+      problem === 'not_hour_start'
+        ? 'effectiveFrom must be the start of an hour (minutes, seconds and milliseconds zero, UTC).'
+        : `effectiveFrom must be in the future; the earliest is ${nextEffectiveFrom(now).toISOString()}.`;
+    throw new DomainError(WalletErrors['price.invalid_effective_from'], detail);
+  }
+  const names = input.instanceTypes.map((price) => price.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate) throw new DomainError(WalletErrors['price.invalid_list'], `Instance type ${duplicate} is priced twice.`);
+  const providers = new Set(input.volumes.map((price) => price.provider));
+  if (providers.size !== VOLUME_PROVIDERS.length) {
+    throw new DomainError(WalletErrors['price.invalid_list'], `Give exactly one volume price for each provider: ${VOLUME_PROVIDERS.join(', ')}.`);
+  }
+  return {
+    effectiveFrom,
+    platformFeeBps: input.platformFeeBps,
+    instanceTypes: input.instanceTypes.map((price) => ({ name: price.name, perHour: parseMicroUnits(price.perHour) })),
+    volumes: input.volumes.map((price) => ({ provider: price.provider, perGibHour: parseMicroUnits(price.perGibHour) })),
+    publicUdpPortPerHour: parseMicroUnits(input.publicUdpPortPerHour),
+    publicIpv4PerHour: parseMicroUnits(input.publicIpv4PerHour),
+    note: input.note ?? null,
+  };
+}
