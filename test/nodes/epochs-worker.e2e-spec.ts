@@ -44,7 +44,12 @@ describe('the epochs processor in the worker', () => {
     const first = await startWorker();
     await startWorker();
     const prisma = first.get(PrismaService);
-    const account = await prisma.account.create({ data: { id: newId(), name: 'operator' } });
+    // Every account has its wallet from birth (a deferred constraint checks it at commit).
+    const [account] = await prisma.$transaction(async (tx) => {
+      const created = await tx.account.create({ data: { id: newId(), name: 'operator' } });
+      await tx.wallet.create({ data: { id: newId(), kind: 'account', accountId: created.id } });
+      return [created];
+    });
     const node = await prisma.node.create({
       data: {
         id: newId(),
