@@ -17,6 +17,19 @@ import { seed } from '../prisma/seed';
 
 const READY_TIMEOUT_MS = 30_000;
 
+/**
+ * Time Tower settings for a demo on one machine: short epochs and light
+ * proofs, so the simulated nodes are active (and take VMs) within seconds
+ * rather than the production half hour. Any of them set in the environment wins.
+ */
+const QUICK_START_DEFAULTS: Record<string, string> = {
+  EPOCH_SECONDS: '10',
+  PROOF_INTERVAL_SECONDS: '3',
+  VDF_ITERATIONS: '32768',
+  EPOCHS_TO_ACTIVATE: '1',
+  NODE_UNREACHABLE_AFTER_SECONDS: '20',
+};
+
 function step(message: string): void {
   console.log(`[stack] ${message}`);
 }
@@ -25,12 +38,13 @@ interface Service {
   name: string;
   entry: string;
   args?: string[];
+  env?: Record<string, string>;
 }
 
 function start(service: Service): ChildProcess {
   const child = spawn(process.execPath, ['--enable-source-maps', join(projectRoot(), 'dist', service.entry), ...(service.args ?? [])], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: process.env,
+    env: { ...process.env, ...service.env },
   });
   step(`started ${service.name} (pid ${child.pid})`);
   return child;
@@ -51,6 +65,7 @@ async function waitForReady(config: AppConfig): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  for (const [name, value] of Object.entries(QUICK_START_DEFAULTS)) process.env[name] ??= value;
   const config = loadConfigOrExit();
 
   step(`migrating ${new URL(config.database.url).pathname.slice(1)} ...`);
@@ -75,7 +90,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stopAll('SIGINT'));
   process.on('SIGTERM', () => stopAll('SIGTERM'));
 
-  const exited = services.map((service) => {
+  const launch = (service: Service) => {
     const child = start(service);
     children.set(child, service.name);
     return new Promise<number>((resolve) =>
@@ -88,11 +103,26 @@ async function main(): Promise<void> {
         resolve(code ?? (signal === 'SIGTERM' ? 0 : 1));
       }),
     );
-  });
+  };
+  const exited = services.map(launch);
 
   try {
     await waitForReady(config);
     const base = `http://127.0.0.1:${config.http.port}`;
+    // Simulated node agents (3 nodes in 2 zones, one of them an edge node that never hosts VMs),
+    // operated by the admin's account; their keys are kept per database.
+    exited.push(
+      launch({
+        name: 'simulated nodes',
+        entry: 'apps/node-agent/src/fleet.js',
+        env: {
+          STATEMESH_API_URL: base,
+          ADMIN_EMAIL: config.admin.email,
+          ADMIN_PASSWORD: config.admin.password,
+          FLEET_KEY_DIR: join(projectRoot(), '.stack', new URL(config.database.url).pathname.slice(1), 'node-keys'),
+        },
+      }),
+    );
     console.log(
       [
         '',
