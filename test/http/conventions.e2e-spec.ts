@@ -1,3 +1,4 @@
+import { PrismaService } from '@statemesh/database';
 import { authSignup, tokensCreate } from '@statemesh/sdk';
 import { findSecrets } from '../support/secret-patterns';
 import { newCredentials, send, startApi, type ApiHarness } from '../support/api-harness';
@@ -100,6 +101,12 @@ describe('HTTP conventions', () => {
 
       const different = await raw(api, 'POST', path, { body: JSON.stringify({ name: 'other', scopes: ['vms:read'] }), headers });
       expectProblem(different, 422, 'idempotency.key_reused');
+
+      // The stored response (it holds the token's secret) is encrypted at rest.
+      const stored = await api.app.get(PrismaService).idempotencyRecord.findMany({ where: { key: headers['idempotency-key'] } });
+      expect(stored).toHaveLength(1);
+      expect(stored[0].responseBody).toMatch(/^sealed:v1:/);
+      expect(stored[0].responseBody).not.toContain(first.json.token);
 
       // Only one token was created.
       const list = await raw(api, 'GET', path, { headers: { authorization: headers.authorization } });

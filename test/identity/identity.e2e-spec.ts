@@ -120,6 +120,20 @@ describe('identity and tenancy', () => {
     expect(newest.status).toBe(401);
   });
 
+  it('never lets a session outlive a logout racing a refresh', async () => {
+    for (let round = 0; round < 5; round++) {
+      const alice = await signup();
+      const [refreshed] = await Promise.all([
+        send(authRefresh({ client: api.client(), body: { refreshToken: alice.auth.refreshToken } })),
+        send(authLogout({ client: api.client(), body: { refreshToken: alice.auth.refreshToken } })),
+      ]);
+      if (refreshed.status === 200) {
+        const next = await send(authRefresh({ client: api.client(), body: { refreshToken: refreshed.data!.refreshToken } }));
+        expect(next.status).toBe(401);
+      }
+    }
+  });
+
   it('logs out by revoking the session', async () => {
     const alice = await signup();
     const out = await send(authLogout({ client: api.client(), body: { refreshToken: alice.auth.refreshToken } }));

@@ -2,12 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule, type AppConfig } from '@statemesh/config';
 import { DatabaseModule } from '@statemesh/database';
-import { EtagInterceptor, HttpConventionsModule, IdempotencyInterceptor, ProblemFilter, RateLimitGuard } from '@statemesh/http';
+import { EtagInterceptor, HttpConventionsModule, IdempotencyInterceptor, ProblemFilter, RESPONSE_SEALER, RateLimitGuard } from '@statemesh/http';
 import { AccessGuard, IdentityModule } from '@statemesh/identity';
 import { NodeSessionGuard, NodesModule } from '@statemesh/nodes';
 import { ObservabilityModule } from '@statemesh/observability';
 import { RedisModule } from '@statemesh/redis';
-import { SecretsModule } from '@statemesh/secrets';
+import { EnvelopeResponseSealer, SecretsModule } from '@statemesh/secrets';
 import { WalletsModule } from '@statemesh/wallets';
 import { OperationsController } from './operations/operations.controller';
 
@@ -21,6 +21,9 @@ import { OperationsController } from './operations/operations.controller';
   imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, SecretsModule, WalletsModule, NodesModule],
   controllers: [OperationsController],
   providers: [
+    // Stored idempotent responses may hold credentials shown once: sealed like account secrets.
+    { provide: RESPONSE_SEALER, useExisting: EnvelopeResponseSealer },
+    IdempotencyInterceptor,
     { provide: APP_FILTER, useExisting: ProblemFilter },
     { provide: APP_GUARD, useExisting: AccessGuard },
     { provide: APP_GUARD, useExisting: NodeSessionGuard },

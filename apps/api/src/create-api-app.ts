@@ -19,6 +19,7 @@ export interface CreateApiAppOptions {
 export async function createApiApp({ config, logger, preview = false }: CreateApiAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
     genReqId: requestIdFor,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },

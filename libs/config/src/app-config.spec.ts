@@ -188,3 +188,11 @@ describe('data encryption keys', () => {
     expect(problems).toEqual(['DATA_ENCRYPTION_KEY_ID must be 1-64 letters, digits, ".", "_" or "-"']);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('trusts no proxy by default, any with true, or the listed ones', () => {
+    expect(loadConfig({}).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5' }).http.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.5']);
+  });
+});

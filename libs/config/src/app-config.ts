@@ -16,7 +16,7 @@ const KEY_ID_DESCRIPTION = '1-64 letters, digits, ".", "_" or "-"';
 /** The validated, typed configuration of every StateMesh process. Inject it by class. */
 export class AppConfig {
   env: Environment;
-  http: { host: string; port: number; bodyLimitBytes: number; publicUrl: string };
+  http: { host: string; port: number; bodyLimitBytes: number; publicUrl: string; trustProxy: boolean | string[] };
   database: { url: string; poolSize: number };
   redis: { url: string; prefix: string };
   auth: {
@@ -96,6 +96,17 @@ function dataEncryption(read: EnvReader): AppConfig['dataEncryption'] {
   return { activeKeyId, keys: new Map([[activeKeyId, activeKey], ...[...retired].filter(([id]) => id !== activeKeyId)]) };
 }
 
+/**
+ * Which proxies' `X-Forwarded-For` to believe for the client address (rate
+ * limits of anonymous routes): none by default; `true` for any; or a
+ * comma-separated list of addresses and CIDRs of the load balancers.
+ */
+function trustProxy(value: string): boolean | string[] {
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((part) => part.trim()).filter(Boolean);
+}
+
 /** Reads and validates the whole configuration; throws one ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const envName = env.NODE_ENV === undefined || env.NODE_ENV === '' ? 'development' : env.NODE_ENV;
@@ -112,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port,
       bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
       publicUrl: read.url('PUBLIC_URL', `http://127.0.0.1:${port}`, ['http:', 'https:']),
+      trustProxy: trustProxy(read.string('TRUST_PROXY', '')),
     },
     database: {
       url: read.url('DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/statemesh', ['postgresql:', 'postgres:']),

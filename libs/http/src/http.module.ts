@@ -1,16 +1,16 @@
 import { Module } from '@nestjs/common';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { EtagInterceptor } from './etag/etag.interceptor';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { ProblemFilter } from './problem/problem.filter';
 
 /**
  * The HTTP conventions of DESIGN.md §3 as injectable pieces. The API app
- * registers them globally (filter, guards in order, interceptors).
+ * registers them globally (filter, guards in order, interceptors) and
+ * provides the IdempotencyInterceptor with a ResponseSealer (RESPONSE_SEALER).
  */
 @Module({
-  providers: [IdempotencyRepository, IdempotencyInterceptor, EtagInterceptor, RateLimitGuard, ProblemFilter],
-  exports: [IdempotencyRepository, IdempotencyInterceptor, EtagInterceptor, RateLimitGuard, ProblemFilter],
+  providers: [IdempotencyRepository, EtagInterceptor, RateLimitGuard, ProblemFilter],
+  exports: [IdempotencyRepository, EtagInterceptor, RateLimitGuard, ProblemFilter],
 })
 export class HttpConventionsModule {}

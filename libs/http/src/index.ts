@@ -7,6 +7,7 @@ export * from './pagination/page-query.dto';
 export * from './pagination/page.dto';
 export * from './idempotency/idempotency.interceptor';
 export * from './idempotency/idempotency.repository';
+export * from './idempotency/response-sealer';
 export * from './etag/versioned';
 export * from './etag/etag.interceptor';
 export * from './etag/if-match.decorator';

@@ -29,3 +29,4 @@ export {
   type SecretTemplateErrorCode,
   type SecretValues,
 } from './templates/secret-template';
+export { EnvelopeResponseSealer } from './responses/envelope-response-sealer';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MasterKeyring } from './envelope/master-keyring';
+import { EnvelopeResponseSealer } from './responses/envelope-response-sealer';
 import { MasterKeyRotationService } from './rotation/master-key-rotation.service';
 import { masterKeyringProvider } from './secrets/master-keyring.provider';
 import { SecretRepository } from './secrets/secret.repository';
@@ -14,7 +15,7 @@ import { SecretsService } from './secrets/secrets.service';
  */
 @Module({
   controllers: [SecretsController],
-  providers: [masterKeyringProvider, SecretRepository, SecretsService, MasterKeyRotationService],
-  exports: [MasterKeyring, SecretsService, MasterKeyRotationService],
+  providers: [masterKeyringProvider, SecretRepository, SecretsService, MasterKeyRotationService, EnvelopeResponseSealer],
+  exports: [MasterKeyring, SecretsService, MasterKeyRotationService, EnvelopeResponseSealer],
 })
 export class SecretsModule {}

@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { AppConfig } from '@statemesh/config';
 import { CommonErrors, DomainError } from '@statemesh/common';
@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, from, of, throwError } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import { IdempotencyRepository } from './idempotency.repository';
+import { RESPONSE_SEALER, type ResponseSealer } from './response-sealer';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -50,7 +51,7 @@ function routeStatus(context: ExecutionContext): number {
 
 /**
  * `Idempotency-Key` on POST: the first request's successful response is
- * stored in PostgreSQL (for IDEMPOTENCY_TTL_HOURS) and replayed byte for byte
+ * stored in PostgreSQL, encrypted (for IDEMPOTENCY_TTL_HOURS), and replayed byte for byte
  * to retries with the same key and body; the same key with another body is
  * 422. Failed requests are not stored, so a client may retry them. Keys are
  * scoped to the caller.
@@ -62,6 +63,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly records: IdempotencyRepository,
     private readonly config: AppConfig,
+    @Inject(RESPONSE_SEALER) private readonly sealer: ResponseSealer,
   ) {
     this.fingerprintKey = fingerprintKey(config);
   }
@@ -76,20 +78,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const principal = request.principal?.key ?? `anonymous`;
+    // Anonymous callers (signup, login, webhooks) are told apart by address.
+    const principal = request.principal?.key ?? `anonymous:${request.ip}`;
     const fingerprint = requestFingerprint(this.fingerprintKey, request.method, request.url, request.body);
     return from(this.begin(principal, key, request, fingerprint)).pipe(
       mergeMap((outcome) => {
         if (outcome.kind === 'replay') {
           reply.status(outcome.status).header('content-type', outcome.contentType).header('idempotent-replayed', 'true');
-          return of(JSON.parse(outcome.body) as unknown);
+          return of(JSON.parse(this.sealer.open(outcome.body, `${principal}/${key}`)) as unknown);
         }
         return next.handle().pipe(
           mergeMap((result) =>
             from(
               this.records.complete(outcome.recordId, {
                 status: routeStatus(context),
-                body: JSON.stringify(result ?? null),
+                body: this.sealer.seal(JSON.stringify(result ?? null), `${principal}/${key}`),
                 contentType: 'application/json; charset=utf-8',
               }),
             ).pipe(mergeMap(() => of(result))),

@@ -49,3 +49,19 @@ export function toPage<Row, Item>(rows: Row[], request: PageRequest, keyOf: (row
     nextCursor: hasMore && pageRows.length > 0 ? encodeCursor(keyOf(pageRows[pageRows.length - 1])) : null,
   };
 }
+
+const INT8_MAX = 9_223_372_036_854_775_807n;
+
+/** The key of a list ordered by an integer column, checked to be one (400 otherwise). */
+export function integerCursor(after: string): number {
+  if (!/^\d{1,15}$/.test(after)) throw new DomainError(CommonErrors['request.invalid_cursor'], 'The cursor is not one this API returned.');
+  return Number(after);
+}
+
+/** The key of a list ordered by a bigint column, checked to fit one (400 otherwise). */
+export function bigintCursor(after: string): bigint {
+  if (!/^\d{1,19}$/.test(after) || BigInt(after) > INT8_MAX) {
+    throw new DomainError(CommonErrors['request.invalid_cursor'], 'The cursor is not one this API returned.');
+  }
+  return BigInt(after);
+}

@@ -45,6 +45,9 @@ export class AccessGuard extends AuthGuard(['api-token', 'jwt']) {
       }
       return true;
     }
+    // Another account's token learns nothing about this one: 404 before any 403.
+    const accountId = (request.params as Record<string, string | undefined>).accountId;
+    if (principal.kind === 'apiToken' && accountId !== undefined && principal.accountId !== accountId) throw notFound('Account');
     if (this.reflector.getAllAndOverride<boolean>(USER_SESSION_ONLY, targets) && principal.kind !== 'user') {
       throw new DomainError(IdentityErrors['auth.user_session_required'], 'Sign in as a user to use this route; API tokens cannot.');
     }

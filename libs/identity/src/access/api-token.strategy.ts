@@ -50,6 +50,7 @@ export class ApiTokenStrategy extends PassportStrategy(BearerApiTokenStrategy, '
       userId: found.token.createdByUserId!,
       role: found.creatorRole,
       scopes: found.token.scopes as ApiTokenScope[],
+      expiresAt: found.token.expiresAt,
     };
   }
 }

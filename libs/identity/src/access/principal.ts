@@ -16,6 +16,7 @@ export interface ApiTokenPrincipal extends PrincipalRef {
   userId: string;
   role: MembershipRole;
   scopes: ApiTokenScope[];
+  expiresAt: Date | null;
 }
 
 export type Principal = UserPrincipal | ApiTokenPrincipal;

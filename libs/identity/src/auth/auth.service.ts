@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@statemesh/config';
 import { DomainError, newId } from '@statemesh/common';
-import { TransactionRunner, isUniqueViolation, type Account, type User } from '@statemesh/database';
+import { TransactionRunner, isUniqueViolation, type Account, type Db, type User } from '@statemesh/database';
 import { ACCESS_TOKEN_AUDIENCE, JWT_ISSUER, type AccessTokenClaims } from '../access/jwt.strategy';
 import { AccountProvisioner } from '../accounts/account-provisioner';
 import { IdentityErrors } from '../identity.errors';
@@ -57,41 +57,64 @@ export class AuthService {
   /**
    * Exchanges a refresh token for a new pair. Each refresh token works once;
    * presenting one that was already used means it leaked, so the whole
-   * session (every token of its family) is revoked.
+   * session (every token of its family) is revoked. The session's tokens are
+   * locked for the exchange, so concurrent refreshes and logouts serialise.
    */
   async refresh(refreshToken: string): Promise<AuthResultDto> {
     const now = new Date();
-    const stored = await this.refreshTokens.findByHash(hashSecret(refreshToken));
-    if (!stored || stored.revokedAt || stored.expiresAt <= now) {
+    const hash = hashSecret(refreshToken);
+    const presented = await this.refreshTokens.findByHash(hash);
+    if (!presented || presented.revokedAt || presented.expiresAt <= now) {
       throw new DomainError(IdentityErrors['auth.invalid_refresh_token'], 'The refresh token is invalid, expired or revoked; sign in again.');
     }
-    if (stored.rotatedAt || !(await this.refreshTokens.markRotated(stored.id, now))) {
-      await this.refreshTokens.revokeFamily(stored.familyId, now);
-      throw new DomainError(
-        IdentityErrors['auth.refresh_token_reused'],
-        'This refresh token was already used; the session has been revoked. Sign in again.',
-      );
-    }
-    const user = await this.users.findById(stored.userId);
+    const user = await this.users.findById(presented.userId);
     if (!user) throw new DomainError(IdentityErrors['auth.invalid_refresh_token'], 'The user no longer exists.');
-    return this.startSession(user, stored.familyId);
+    const outcome = await this.transactions.run(async (tx) => {
+      await this.refreshTokens.lockFamily(presented.familyId, tx);
+      const current = await this.refreshTokens.findByHash(hash, tx);
+      if (!current || current.revokedAt) return { kind: 'revoked' as const };
+      if (current.rotatedAt) {
+        await this.refreshTokens.revokeFamily(current.familyId, now, tx);
+        return { kind: 'reused' as const };
+      }
+      await this.refreshTokens.markRotated(current.id, now, tx);
+      return { kind: 'rotated' as const, session: await this.startSession(user, current.familyId, tx) };
+    });
+    switch (outcome.kind) {
+      case 'rotated':
+        return outcome.session;
+      case 'revoked':
+        throw new DomainError(IdentityErrors['auth.invalid_refresh_token'], 'The refresh token is invalid, expired or revoked; sign in again.');
+      case 'reused':
+        throw new DomainError(
+          IdentityErrors['auth.refresh_token_reused'],
+          'This refresh token was already used; the session has been revoked. Sign in again.',
+        );
+    }
   }
 
   /** Ends the session the refresh token belongs to. Unknown tokens are ignored (logout is idempotent). */
   async logout(refreshToken: string): Promise<void> {
     const stored = await this.refreshTokens.findByHash(hashSecret(refreshToken));
-    if (stored) await this.refreshTokens.revokeFamily(stored.familyId, new Date());
+    if (!stored) return;
+    await this.transactions.run(async (tx) => {
+      await this.refreshTokens.lockFamily(stored.familyId, tx);
+      await this.refreshTokens.revokeFamily(stored.familyId, new Date(), tx);
+    });
   }
 
-  private async startSession(user: User, familyId: string): Promise<AuthResultDto> {
+  private async startSession(user: User, familyId: string, db?: Db): Promise<AuthResultDto> {
     const refreshToken = generateSecret(REFRESH_TOKEN_PREFIX);
-    await this.refreshTokens.create({
-      id: newId(),
-      familyId,
-      userId: user.id,
-      tokenHash: hashSecret(refreshToken),
-      expiresAt: new Date(Date.now() + this.config.auth.refreshTokenTtlSeconds * 1000),
-    });
+    await this.refreshTokens.create(
+      {
+        id: newId(),
+        familyId,
+        userId: user.id,
+        tokenHash: hashSecret(refreshToken),
+        expiresAt: new Date(Date.now() + this.config.auth.refreshTokenTtlSeconds * 1000),
+      },
+      db,
+    );
     const claims: AccessTokenClaims = { sub: user.id, adm: user.platformAdmin, fam: familyId };
     const accessToken = await this.jwt.signAsync(claims, {
       secret: this.config.auth.jwtSecret,

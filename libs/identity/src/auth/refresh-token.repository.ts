@@ -1,31 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type RefreshToken } from '@statemesh/database';
+import { PrismaService, type Db, type RefreshToken } from '@statemesh/database';
 
 @Injectable()
 export class RefreshTokenRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(data: { id: string; familyId: string; userId: string; tokenHash: string; expiresAt: Date }): Promise<RefreshToken> {
-    return this.prisma.refreshToken.create({ data });
+  create(data: { id: string; familyId: string; userId: string; tokenHash: string; expiresAt: Date }, db: Db = this.prisma): Promise<RefreshToken> {
+    return db.refreshToken.create({ data });
   }
 
-  findByHash(tokenHash: string): Promise<RefreshToken | null> {
-    return this.prisma.refreshToken.findUnique({ where: { tokenHash } });
+  findByHash(tokenHash: string, db: Db = this.prisma): Promise<RefreshToken | null> {
+    return db.refreshToken.findUnique({ where: { tokenHash } });
   }
 
   /**
-   * Marks a token as used up. Only one caller can win: a concurrent or later
-   * second use of the same token gets false and is treated as reuse.
+   * Serialises everything that changes one session (rotation, reuse
+   * detection, logout): each takes this lock first, so a token minted by a
+   * concurrent refresh is always seen — and revoked — by a logout.
    */
-  async markRotated(id: string, now: Date): Promise<boolean> {
-    const { count } = await this.prisma.refreshToken.updateMany({
-      where: { id, rotatedAt: null, revokedAt: null },
-      data: { rotatedAt: now },
-    });
-    return count > 0;
+  async lockFamily(familyId: string, tx: Db): Promise<void> {
+    await tx.$queryRaw`SELECT id FROM refresh_tokens WHERE "familyId" = ${familyId} FOR UPDATE`;
   }
 
-  async revokeFamily(familyId: string, now: Date): Promise<void> {
-    await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
+  async markRotated(id: string, now: Date, tx: Db): Promise<void> {
+    await tx.refreshToken.update({ where: { id }, data: { rotatedAt: now } });
+  }
+
+  async revokeFamily(familyId: string, now: Date, tx: Db): Promise<void> {
+    await tx.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
   }
 }

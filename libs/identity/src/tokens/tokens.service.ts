@@ -36,9 +36,16 @@ export class TokensService {
         throw new DomainError(IdentityErrors['token.scope_not_held'], `This token cannot grant scopes it does not hold: ${missing.join(', ')}.`);
       }
     }
-    const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+    let expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
     if (expiresAt && expiresAt.getTime() <= Date.now()) {
       throw new DomainError(IdentityErrors['token.invalid_expiry'], 'expiresAt must be in the future.');
+    }
+    // A token cannot mint one that outlives it.
+    if (principal.kind === 'apiToken' && principal.expiresAt) {
+      if (expiresAt && expiresAt > principal.expiresAt) {
+        throw new DomainError(IdentityErrors['token.invalid_expiry'], `expiresAt cannot be later than this token's own expiry (${principal.expiresAt.toISOString()}).`);
+      }
+      expiresAt ??= principal.expiresAt;
     }
     const secret = generateSecret(API_TOKEN_PREFIX);
     const token = await this.tokens.create({

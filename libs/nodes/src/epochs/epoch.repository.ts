@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type Db, type Epoch } from '@statemesh/database';
-import type { PageRequest } from '@statemesh/http';
+import { integerCursor, type PageRequest } from '@statemesh/http';
 
 export type OpenEpochRow = Pick<Epoch, 'number' | 'seed' | 'startsAt' | 'endsAt' | 'closedAt' | 'createdAt'>;
 
@@ -72,7 +72,7 @@ export class EpochRepository {
   /** Newest first. */
   list(page: PageRequest): Promise<Epoch[]> {
     return this.prisma.epoch.findMany({
-      where: page.after !== undefined ? { number: { lt: Number(page.after) } } : {},
+      where: page.after !== undefined ? { number: { lt: integerCursor(page.after) } } : {},
       orderBy: { number: 'desc' },
       take: page.limit + 1,
     });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type Db, type NodeProof, type Prisma } from '@statemesh/database';
-import type { PageRequest } from '@statemesh/http';
+import { integerCursor, type PageRequest } from '@statemesh/http';
 import type { StoredProofEntry } from '@statemesh/vdf';
 import type { ChainHead } from './proof-rules';
 
@@ -40,7 +40,7 @@ export class ProofRepository {
       where: {
         nodeId,
         ...(epoch !== undefined ? { epoch } : {}),
-        ...(page.after !== undefined ? { sequence: { lt: Number(page.after) } } : {}),
+        ...(page.after !== undefined ? { sequence: { lt: integerCursor(page.after) } } : {}),
       },
       orderBy: { sequence: 'desc' },
       take: page.limit + 1,

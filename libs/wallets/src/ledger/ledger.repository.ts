@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type Db, type LedgerTransactionType, type WalletKind } from '@statemesh/database';
-import type { PageRequest } from '@statemesh/http';
 
 const WITH_ENTRIES = {
   entries: { include: { wallet: { select: { kind: true, accountId: true } } }, orderBy: { id: 'asc' } },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { CommonErrors, DomainError, notFound } from '@statemesh/common';
+import { DomainError, notFound } from '@statemesh/common';
 import type { LedgerTransactionType, Wallet } from '@statemesh/database';
-import { Versioned, pageRequest, toPage, type Page } from '@statemesh/http';
+import { Versioned, bigintCursor, pageRequest, toPage, type Page } from '@statemesh/http';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { WalletErrors } from '../wallets.errors';
 import { BurnRateRegistry } from './burn-rate.registry';
@@ -36,10 +36,7 @@ export class WalletsService {
     }
     const wallet = await this.walletOf(accountId);
     const request = pageRequest(query);
-    if (request.after !== undefined && !/^[1-9][0-9]{0,18}$/.test(request.after)) {
-      throw new DomainError(CommonErrors['request.invalid_cursor'], 'The cursor is not one this API returned.');
-    }
-    const afterEntryId = request.after === undefined ? undefined : BigInt(request.after);
+    const afterEntryId = request.after === undefined ? undefined : bigintCursor(request.after);
     const rows = await this.ledger.listForWallet(wallet.id, { from, to, type: query.type }, { afterEntryId, limit: request.limit });
     return toPage(rows, request, (row) => row.pageKey.toString(), toWalletTransactionResponse);
   }
