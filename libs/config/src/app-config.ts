@@ -48,6 +48,33 @@ export class AppConfig {
   };
   log: { level: LogLevel };
   nodes: NodesConfig;
+  compute: ComputeConfig;
+  settlement: SettlementConfig;
+}
+
+/** Virtual machines: quotas, placement retries and the hand-off to node agents. */
+export interface ComputeConfig {
+  /** Limits of an account without an admin-set quota. */
+  defaultQuota: { maxVms: number; maxVcpu: number; maxMemoryMib: number };
+  /** An assignment delivered but not acknowledged for this long is delivered again. */
+  assignmentAckTimeoutSeconds: number;
+  /** Longest long-poll an agent may ask for on GET /agent/v1/assignments. */
+  assignmentMaxWaitSeconds: number;
+  /** First and longest delay between placement retries of an unschedulable VM. */
+  placementRetryInitialSeconds: number;
+  placementRetryMaxSeconds: number;
+  /** Failure reports in a row after which a restarting VM is in crashLoop. */
+  crashLoopThreshold: number;
+}
+
+/** Hourly metering and settlement, and what happens when a wallet runs dry. */
+export interface SettlementConfig {
+  /** Creating or starting a VM needs a balance covering this many hours of it. */
+  minRunwayHours: number;
+  /** How long an account that cannot pay keeps running before its VMs are suspended. */
+  graceHours: number;
+  /** Length of a settlement period in seconds (3600 in production; shorter in tests and demos). */
+  periodSeconds: number;
 }
 
 /** Node registration, agent sessions and the Time Tower (presence proofs and epochs). */
@@ -167,6 +194,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ),
     },
     nodes: readNodesConfig(read),
+    compute: {
+      defaultQuota: {
+        maxVms: read.integer('QUOTA_DEFAULT_MAX_VMS', 20, 0, 1_000_000),
+        maxVcpu: read.integer('QUOTA_DEFAULT_MAX_VCPU', 64, 0, 10_000_000),
+        maxMemoryMib: read.integer('QUOTA_DEFAULT_MAX_MEMORY_MIB', 256 * 1024, 0, 2 ** 31 - 1),
+      },
+      assignmentAckTimeoutSeconds: read.integer('ASSIGNMENT_ACK_TIMEOUT_SECONDS', 60, 1, 86_400),
+      assignmentMaxWaitSeconds: read.integer('ASSIGNMENT_MAX_WAIT_SECONDS', 30, 1, 120),
+      placementRetryInitialSeconds: read.number('PLACEMENT_RETRY_INITIAL_SECONDS', 5, 0.1, 3_600),
+      placementRetryMaxSeconds: read.number('PLACEMENT_RETRY_MAX_SECONDS', 300, 0.1, 86_400),
+      crashLoopThreshold: read.integer('CRASH_LOOP_THRESHOLD', 5, 1, 1_000),
+    },
+    settlement: {
+      minRunwayHours: read.number('MIN_RUNWAY_HOURS', 1, 0, 24 * 365),
+      graceHours: read.number('WALLET_GRACE_HOURS', 24, 0, 24 * 365),
+      periodSeconds: read.integer('SETTLEMENT_PERIOD_SECONDS', 3600, 1, 86_400),
+    },
   };
   if (!/^[a-zA-Z0-9:_-]{1,64}$/.test(config.redis.prefix)) {
     read.problems.push('REDIS_PREFIX must be 1-64 characters of letters, digits, ":", "_" or "-"');
