@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsMeData, AccountsMeErrors, AccountsMeResponses, AccountsRenameData, AccountsRenameErrors, AccountsRenameResponses, AdminEpochsCurrentData, AdminEpochsCurrentErrors, AdminEpochsCurrentResponses, AdminEpochsGetData, AdminEpochsGetErrors, AdminEpochsGetResponses, AdminEpochsListData, AdminEpochsListErrors, AdminEpochsListResponses, AdminLedgerGetTransactionData, AdminLedgerGetTransactionErrors, AdminLedgerGetTransactionResponses, AdminLedgerReconcileData, AdminLedgerReconcileErrors, AdminLedgerReconcileResponses, AdminNodesDecommissionData, AdminNodesDecommissionErrors, AdminNodesDecommissionResponses, AdminNodesGetData, AdminNodesGetErrors, AdminNodesGetResponses, AdminNodesJailData, AdminNodesJailErrors, AdminNodesJailResponses, AdminNodesListData, AdminNodesListErrors, AdminNodesListResponses, AdminNodesUnjailData, AdminNodesUnjailErrors, AdminNodesUnjailResponses, AdminNodesVerifyChainData, AdminNodesVerifyChainErrors, AdminNodesVerifyChainResponses, AdminPricingCreateData, AdminPricingCreateErrors, AdminPricingCreateResponses, AdminPricingDeleteData, AdminPricingDeleteErrors, AdminPricingDeleteResponses, AdminPricingGetData, AdminPricingGetErrors, AdminPricingGetResponses, AdminPricingListData, AdminPricingListErrors, AdminPricingListResponses, AdminWalletsCreditData, AdminWalletsCreditErrors, AdminWalletsCreditResponses, AdminWalletsDebitData, AdminWalletsDebitErrors, AdminWalletsDebitResponses, AdminWalletsGetData, AdminWalletsGetErrors, AdminWalletsGetResponses, AdminWalletsListTransactionsData, AdminWalletsListTransactionsErrors, AdminWalletsListTransactionsResponses, AdminWalletsRefundData, AdminWalletsRefundErrors, AdminWalletsRefundResponses, AgentNodeGetData, AgentNodeGetErrors, AgentNodeGetResponses, AgentProofsChallengeData, AgentProofsChallengeErrors, AgentProofsChallengeResponses, AgentProofsSubmitData, AgentProofsSubmitErrors, AgentProofsSubmitResponses, AgentSessionsChallengeData, AgentSessionsChallengeErrors, AgentSessionsChallengeResponses, AgentSessionsOpenData, AgentSessionsOpenErrors, AgentSessionsOpenResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthSignupData, AuthSignupErrors, AuthSignupResponses, DepositWebhookReceiveData, DepositWebhookReceiveErrors, DepositWebhookReceiveResponses, HeartbeatsRecordData, HeartbeatsRecordErrors, HeartbeatsRecordResponses, MembersAddData, MembersAddErrors, MembersAddResponses, MembersChangeRoleData, MembersChangeRoleErrors, MembersChangeRoleResponses, MembersGetData, MembersGetErrors, MembersGetResponses, MembersListData, MembersListErrors, MembersListResponses, MembersRemoveData, MembersRemoveErrors, MembersRemoveResponses, NodeProofsListData, NodeProofsListErrors, NodeProofsListResponses, NodesDecommissionData, NodesDecommissionErrors, NodesDecommissionResponses, NodesGetData, NodesGetErrors, NodesGetResponses, NodesListData, NodesListErrors, NodesListResponses, NodesRegisterData, NodesRegisterErrors, NodesRegisterResponses, OperationsLivenessData, OperationsLivenessResponses, OperationsReadinessData, OperationsReadinessErrors, OperationsReadinessResponses, OperationsRenderData, OperationsRenderResponses, PricingCurrentData, PricingCurrentErrors, PricingCurrentResponses, SecretsCreateData, SecretsCreateErrors, SecretsCreateResponses, SecretsDeleteData, SecretsDeleteErrors, SecretsDeleteResponses, SecretsGetData, SecretsGetErrors, SecretsGetResponses, SecretsListData, SecretsListErrors, SecretsListResponses, SecretsReplaceData, SecretsReplaceErrors, SecretsReplaceResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensGetData, TokensGetErrors, TokensGetResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, WalletsGetData, WalletsGetErrors, WalletsGetResponses, WalletsListTransactionsData, WalletsListTransactionsErrors, WalletsListTransactionsResponses } from './types.gen.js';
+import type { AccountOperationsGetData, AccountOperationsGetErrors, AccountOperationsGetResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsMeData, AccountsMeErrors, AccountsMeResponses, AccountsRenameData, AccountsRenameErrors, AccountsRenameResponses, AdminEpochsCurrentData, AdminEpochsCurrentErrors, AdminEpochsCurrentResponses, AdminEpochsGetData, AdminEpochsGetErrors, AdminEpochsGetResponses, AdminEpochsListData, AdminEpochsListErrors, AdminEpochsListResponses, AdminLedgerGetTransactionData, AdminLedgerGetTransactionErrors, AdminLedgerGetTransactionResponses, AdminLedgerReconcileData, AdminLedgerReconcileErrors, AdminLedgerReconcileResponses, AdminNodesDecommissionData, AdminNodesDecommissionErrors, AdminNodesDecommissionResponses, AdminNodesGetData, AdminNodesGetErrors, AdminNodesGetResponses, AdminNodesJailData, AdminNodesJailErrors, AdminNodesJailResponses, AdminNodesListData, AdminNodesListErrors, AdminNodesListResponses, AdminNodesUnjailData, AdminNodesUnjailErrors, AdminNodesUnjailResponses, AdminNodesVerifyChainData, AdminNodesVerifyChainErrors, AdminNodesVerifyChainResponses, AdminPricingCreateData, AdminPricingCreateErrors, AdminPricingCreateResponses, AdminPricingDeleteData, AdminPricingDeleteErrors, AdminPricingDeleteResponses, AdminPricingGetData, AdminPricingGetErrors, AdminPricingGetResponses, AdminPricingListData, AdminPricingListErrors, AdminPricingListResponses, AdminWalletsCreditData, AdminWalletsCreditErrors, AdminWalletsCreditResponses, AdminWalletsDebitData, AdminWalletsDebitErrors, AdminWalletsDebitResponses, AdminWalletsGetData, AdminWalletsGetErrors, AdminWalletsGetResponses, AdminWalletsListTransactionsData, AdminWalletsListTransactionsErrors, AdminWalletsListTransactionsResponses, AdminWalletsRefundData, AdminWalletsRefundErrors, AdminWalletsRefundResponses, AgentAssignmentsAcknowledgeData, AgentAssignmentsAcknowledgeErrors, AgentAssignmentsAcknowledgeResponses, AgentAssignmentsListData, AgentAssignmentsListErrors, AgentAssignmentsListResponses, AgentAssignmentsReportData, AgentAssignmentsReportErrors, AgentAssignmentsReportResponses, AgentNodeGetData, AgentNodeGetErrors, AgentNodeGetResponses, AgentProofsChallengeData, AgentProofsChallengeErrors, AgentProofsChallengeResponses, AgentProofsSubmitData, AgentProofsSubmitErrors, AgentProofsSubmitResponses, AgentSessionsChallengeData, AgentSessionsChallengeErrors, AgentSessionsChallengeResponses, AgentSessionsOpenData, AgentSessionsOpenErrors, AgentSessionsOpenResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthSignupData, AuthSignupErrors, AuthSignupResponses, DepositWebhookReceiveData, DepositWebhookReceiveErrors, DepositWebhookReceiveResponses, HeartbeatsRecordData, HeartbeatsRecordErrors, HeartbeatsRecordResponses, MembersAddData, MembersAddErrors, MembersAddResponses, MembersChangeRoleData, MembersChangeRoleErrors, MembersChangeRoleResponses, MembersGetData, MembersGetErrors, MembersGetResponses, MembersListData, MembersListErrors, MembersListResponses, MembersRemoveData, MembersRemoveErrors, MembersRemoveResponses, NodeProofsListData, NodeProofsListErrors, NodeProofsListResponses, NodesDecommissionData, NodesDecommissionErrors, NodesDecommissionResponses, NodesGetData, NodesGetErrors, NodesGetResponses, NodesListData, NodesListErrors, NodesListResponses, NodesRegisterData, NodesRegisterErrors, NodesRegisterResponses, OperationsLivenessData, OperationsLivenessResponses, OperationsReadinessData, OperationsReadinessErrors, OperationsReadinessResponses, OperationsRenderData, OperationsRenderResponses, PricingCurrentData, PricingCurrentErrors, PricingCurrentResponses, SecretsCreateData, SecretsCreateErrors, SecretsCreateResponses, SecretsDeleteData, SecretsDeleteErrors, SecretsDeleteResponses, SecretsGetData, SecretsGetErrors, SecretsGetResponses, SecretsListData, SecretsListErrors, SecretsListResponses, SecretsReplaceData, SecretsReplaceErrors, SecretsReplaceResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensGetData, TokensGetErrors, TokensGetResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, VmsCreateData, VmsCreateErrors, VmsCreateResponses, VmsDeleteData, VmsDeleteErrors, VmsDeleteResponses, VmsEventsData, VmsEventsErrors, VmsEventsResponses, VmsGetData, VmsGetErrors, VmsGetResponses, VmsListData, VmsListErrors, VmsListResponses, VmsResetData, VmsResetErrors, VmsResetResponses, VmsRestartData, VmsRestartErrors, VmsRestartResponses, VmsStartData, VmsStartErrors, VmsStartResponses, VmsStopData, VmsStopErrors, VmsStopResponses, VmsUpdateData, VmsUpdateErrors, VmsUpdateResponses, VmsWaitData, VmsWaitErrors, VmsWaitResponses, WalletsGetData, WalletsGetErrors, WalletsGetResponses, WalletsListTransactionsData, WalletsListTransactionsErrors, WalletsListTransactionsResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -301,6 +301,36 @@ export const adminPricingGet = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
+ * Long-poll for the node's work: answers as soon as an assignment arrives, or with an empty list after waitSeconds. Unacknowledged assignments are delivered again.
+ */
+export const agentAssignmentsList = <ThrowOnError extends boolean = false>(options?: Options<AgentAssignmentsListData, ThrowOnError>): RequestResult<AgentAssignmentsListResponses, AgentAssignmentsListErrors, ThrowOnError> => (options?.client ?? client).get<AgentAssignmentsListResponses, AgentAssignmentsListErrors, ThrowOnError>({
+    security: [{
+            key: 'node-session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/agent/v1/assignments',
+    ...options
+});
+
+/**
+ * Acknowledge an assignment as done or failed. Repeating an acknowledgement changes nothing.
+ */
+export const agentAssignmentsAcknowledge = <ThrowOnError extends boolean = false>(options: Options<AgentAssignmentsAcknowledgeData, ThrowOnError>): RequestResult<AgentAssignmentsAcknowledgeResponses, AgentAssignmentsAcknowledgeErrors, ThrowOnError> => (options.client ?? client).post<AgentAssignmentsAcknowledgeResponses, AgentAssignmentsAcknowledgeErrors, ThrowOnError>({
+    security: [{
+            key: 'node-session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/agent/v1/assignments/{assignmentId}/ack',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Report that the node is alive, its observed usage and the states of its VMs.
  */
 export const heartbeatsRecord = <ThrowOnError extends boolean = false>(options: Options<HeartbeatsRecordData, ThrowOnError>): RequestResult<HeartbeatsRecordResponses, HeartbeatsRecordErrors, ThrowOnError> => (options.client ?? client).post<HeartbeatsRecordResponses, HeartbeatsRecordErrors, ThrowOnError>({
@@ -377,6 +407,23 @@ export const agentSessionsOpen = <ThrowOnError extends boolean = false>(options:
  */
 export const agentSessionsChallenge = <ThrowOnError extends boolean = false>(options: Options<AgentSessionsChallengeData, ThrowOnError>): RequestResult<AgentSessionsChallengeResponses, AgentSessionsChallengeErrors, ThrowOnError> => (options.client ?? client).post<AgentSessionsChallengeResponses, AgentSessionsChallengeErrors, ThrowOnError>({
     url: '/agent/v1/sessions/challenge',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Report the state of a VM the node runs: provisioning, running, stopped or failed (with a reason).
+ */
+export const agentAssignmentsReport = <ThrowOnError extends boolean = false>(options: Options<AgentAssignmentsReportData, ThrowOnError>): RequestResult<AgentAssignmentsReportResponses, AgentAssignmentsReportErrors, ThrowOnError> => (options.client ?? client).post<AgentAssignmentsReportResponses, AgentAssignmentsReportErrors, ThrowOnError>({
+    security: [{
+            key: 'node-session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/agent/v1/vms/{vmId}/status',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -585,6 +632,19 @@ export const nodeProofsList = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
+ * Get an asynchronous operation: pending → running → succeeded | failed.
+ */
+export const accountOperationsGet = <ThrowOnError extends boolean = false>(options: Options<AccountOperationsGetData, ThrowOnError>): RequestResult<AccountOperationsGetResponses, AccountOperationsGetErrors, ThrowOnError> => (options.client ?? client).get<AccountOperationsGetResponses, AccountOperationsGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/operations/{operationId}',
+    ...options
+});
+
+/**
  * List the account's secrets: names, versions and timestamps, never values.
  */
 export const secretsList = <ThrowOnError extends boolean = false>(options: Options<SecretsListData, ThrowOnError>): RequestResult<SecretsListResponses, SecretsListErrors, ThrowOnError> => (options.client ?? client).get<SecretsListResponses, SecretsListErrors, ThrowOnError>({
@@ -710,6 +770,159 @@ export const tokensGet = <ThrowOnError extends boolean = false>(options: Options
             type: 'http'
         }],
     url: '/v1/accounts/{accountId}/tokens/{tokenId}',
+    ...options
+});
+
+/**
+ * List the account's VMs, oldest first; filter by status, zone or name.
+ */
+export const vmsList = <ThrowOnError extends boolean = false>(options: Options<VmsListData, ThrowOnError>): RequestResult<VmsListResponses, VmsListErrors, ThrowOnError> => (options.client ?? client).get<VmsListResponses, VmsListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms',
+    ...options
+});
+
+/**
+ * Create a VM. Answers 202 with the VM (`pending`) and its operation; placement happens in the background. With `?dryRun=true`, answers 200 with the placement decision and reserves nothing.
+ *
+ * The root disk is bound to the node the VM runs on and is lost with it; keep data on volumes.
+ */
+export const vmsCreate = <ThrowOnError extends boolean = false>(options: Options<VmsCreateData, ThrowOnError>): RequestResult<VmsCreateResponses, VmsCreateErrors, ThrowOnError> => (options.client ?? client).post<VmsCreateResponses, VmsCreateErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a VM: its node removes it; capacity, entrypoints and public ports are released once it is gone.
+ */
+export const vmsDelete = <ThrowOnError extends boolean = false>(options: Options<VmsDeleteData, ThrowOnError>): RequestResult<VmsDeleteResponses, VmsDeleteErrors, ThrowOnError> => (options.client ?? client).delete<VmsDeleteResponses, VmsDeleteErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}',
+    ...options
+});
+
+/**
+ * Get a VM with its status, node, entrypoints and last placement explanation.
+ */
+export const vmsGet = <ThrowOnError extends boolean = false>(options: Options<VmsGetData, ThrowOnError>): RequestResult<VmsGetResponses, VmsGetErrors, ThrowOnError> => (options.client ?? client).get<VmsGetResponses, VmsGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}',
+    ...options
+});
+
+/**
+ * Rename (entrypoint names follow), relabel, or change the run strategy.
+ */
+export const vmsUpdate = <ThrowOnError extends boolean = false>(options: Options<VmsUpdateData, ThrowOnError>): RequestResult<VmsUpdateResponses, VmsUpdateErrors, ThrowOnError> => (options.client ?? client).patch<VmsUpdateResponses, VmsUpdateErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The VM's history, oldest first: what happened, why, and who or what did it.
+ */
+export const vmsEvents = <ThrowOnError extends boolean = false>(options: Options<VmsEventsData, ThrowOnError>): RequestResult<VmsEventsResponses, VmsEventsErrors, ThrowOnError> => (options.client ?? client).get<VmsEventsResponses, VmsEventsErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}/events',
+    ...options
+});
+
+/**
+ * Reset a transient VM: its root disk goes back to the image at once (422 for persistent VMs).
+ */
+export const vmsReset = <ThrowOnError extends boolean = false>(options: Options<VmsResetData, ThrowOnError>): RequestResult<VmsResetResponses, VmsResetErrors, ThrowOnError> => (options.client ?? client).post<VmsResetResponses, VmsResetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}/reset',
+    ...options
+});
+
+/**
+ * Restart a running VM.
+ */
+export const vmsRestart = <ThrowOnError extends boolean = false>(options: Options<VmsRestartData, ThrowOnError>): RequestResult<VmsRestartResponses, VmsRestartErrors, ThrowOnError> => (options.client ?? client).post<VmsRestartResponses, VmsRestartErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}/restart',
+    ...options
+});
+
+/**
+ * Start a stopped, failed, suspended or crash-looping VM.
+ */
+export const vmsStart = <ThrowOnError extends boolean = false>(options: Options<VmsStartData, ThrowOnError>): RequestResult<VmsStartResponses, VmsStartErrors, ThrowOnError> => (options.client ?? client).post<VmsStartResponses, VmsStartErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}/start',
+    ...options
+});
+
+/**
+ * Stop a VM cleanly; it keeps its node and root disk (transient VMs lose their root-disk changes).
+ */
+export const vmsStop = <ThrowOnError extends boolean = false>(options: Options<VmsStopData, ThrowOnError>): RequestResult<VmsStopResponses, VmsStopErrors, ThrowOnError> => (options.client ?? client).post<VmsStopResponses, VmsStopErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}/stop',
+    ...options
+});
+
+/**
+ * Long-poll until the VM has the status (200 with the VM) or the timeout passes (408).
+ */
+export const vmsWait = <ThrowOnError extends boolean = false>(options: Options<VmsWaitData, ThrowOnError>): RequestResult<VmsWaitResponses, VmsWaitErrors, ThrowOnError> => (options.client ?? client).get<VmsWaitResponses, VmsWaitErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}/wait',
     ...options
 });
 

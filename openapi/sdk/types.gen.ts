@@ -23,6 +23,11 @@ export type AccountResponseDto = {
     updatedAt: string;
 };
 
+export type AcknowledgeAssignmentDto = {
+    message?: string;
+    outcome: 'done' | 'failed';
+};
+
 export type AddMemberDto = {
     /**
      * Email of an existing user.
@@ -70,6 +75,35 @@ export type ApiTokenResponseDto = {
     lastUsedAt: string | null;
     name: string;
     scopes: Array<'vms:read' | 'vms:write' | 'volumes:read' | 'volumes:write' | 'secrets:write' | 'wallet:read' | 'nodes:read' | 'nodes:write' | 'tokens:write'>;
+};
+
+export type AssignmentAckDto = {
+    id: string;
+    status: 'done' | 'failed' | 'superseded';
+};
+
+export type AssignmentDto = {
+    action: 'create-vm' | 'start-vm' | 'stop-vm' | 'restart-vm' | 'reset-vm' | 'delete-vm' | 'attach-volume' | 'detach-volume' | 'snapshot-vm';
+    /**
+     * The VM’s placement generation; agents refuse assignments older than one they have seen.
+     */
+    generation: number;
+    id: string;
+    snapshotId?: string;
+    /**
+     * create-vm: the VM spec (image, sizes, rendered cloud-init, SSH keys, ports and entrypoint names).
+     */
+    vm?: {
+        [key: string]: unknown;
+    };
+    vmId: string;
+    volume?: {
+        [key: string]: unknown;
+    };
+};
+
+export type AssignmentListDto = {
+    items: Array<AssignmentDto>;
 };
 
 export type AuthAccountDto = {
@@ -158,6 +192,57 @@ export type CreateSecretDto = {
      * Unique in the account: 1-64 lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit.
      */
     name: string;
+};
+
+export type CreateVmDto = {
+    /**
+     * No two VMs of the account with the same group run on one node.
+     */
+    antiAffinityGroup?: string;
+    /**
+     * cloud-init user data (at most 64 KiB). `{{ secret "name" }}` references an account secret; only the template is stored.
+     */
+    cloudInit?: string;
+    /**
+     * A name from GET /v1/images.
+     */
+    image: string;
+    /**
+     * A name from GET /v1/instance-types.
+     */
+    instanceType: string;
+    /**
+     * At most 64 labels; keys up to 63 and values up to 255 characters.
+     */
+    labels?: {
+        [key: string]: string;
+    };
+    /**
+     * `transient` VMs discard every root-disk change at each stop.
+     */
+    mode?: 'persistent' | 'transient';
+    /**
+     * A lowercase DNS label of at most 40 characters, unique among the account’s VMs.
+     */
+    name: string;
+    /**
+     * `binpack` fills nodes up; `spread` prefers the emptiest node.
+     */
+    placementStrategy?: 'binpack' | 'spread';
+    ports?: Array<VmPortDto>;
+    /**
+     * Root disk size; defaults to the image’s minimum. The root disk is bound to the node: put data that must survive on volumes.
+     */
+    rootDiskGib?: number;
+    /**
+     * `always` restarts the VM whenever it stops by itself or fails; `rerunOnFailure` only after failures; `manual` never; `halted` creates it without starting it.
+     */
+    runStrategy?: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
+    /**
+     * OpenSSH public keys authorised on the VM.
+     */
+    sshKeys?: Array<string>;
+    zone: string;
 };
 
 export type CreatedApiTokenDto = {
@@ -250,6 +335,16 @@ export type DepositReceiptDto = {
      * The ledger transaction that credited the wallet.
      */
     transactionId: string;
+};
+
+export type EntrypointDto = {
+    fqdn: string;
+    protocol: 'https' | 'tcp' | 'udp';
+    /**
+     * The zone-wide public port of a udp entrypoint; null for https and tcp (SNI on the shared port).
+     */
+    publicPort: number | null;
+    targetPort: number;
 };
 
 export type EpochDetailDto = {
@@ -738,6 +833,46 @@ export type OpenSessionDto = {
     signature: string;
 };
 
+export type OperationResponseDto = {
+    completedAt: string | null;
+    createdAt: string;
+    /**
+     * Why the operation failed.
+     */
+    error: ProblemDto | null;
+    id: string;
+    startedAt: string | null;
+    status: 'pending' | 'running' | 'succeeded' | 'failed';
+    targetId: string;
+    targetType: string;
+    /**
+     * `vm.create`, `vm.start`, `vm.stop`, `vm.restart`, `vm.reset`, `vm.delete`.
+     */
+    type: string;
+};
+
+export type PlacementExplanationDto = {
+    chosenNodeId: string | null;
+    feasible: number;
+    message: string;
+    nodesConsidered: number;
+    /**
+     * Nodes each filter rejected, in filter order.
+     */
+    rejected: {
+        [key: string]: number;
+    };
+    strategy: 'binpack' | 'spread';
+};
+
+export type PlacementPreviewDto = {
+    explanation: PlacementExplanationDto;
+    /**
+     * Whether a node fits the VM now.
+     */
+    placeable: boolean;
+};
+
 export type PriceListPage = {
     items: Array<PriceListResponseDto>;
     /**
@@ -912,6 +1047,14 @@ export type ReplaceSecretDto = {
     value: string;
 };
 
+export type RootDiskDto = {
+    /**
+     * The root disk lives and dies with the node: if the node is lost, the VM comes back elsewhere with a fresh root disk. Keep data on volumes.
+     */
+    persistence: 'node';
+    sizeGib: number;
+};
+
 export type SecretPage = {
     items: Array<SecretResponseDto>;
     /**
@@ -1007,6 +1150,138 @@ export type UpdateAccountDto = {
 
 export type UpdateMemberDto = {
     role: 'viewer' | 'member' | 'admin' | 'owner';
+};
+
+export type UpdateVmDto = {
+    /**
+     * Replaces the labels.
+     */
+    labels?: {
+        [key: string]: string;
+    };
+    /**
+     * A new name; the VM’s entrypoint names change with it.
+     */
+    name?: string;
+    runStrategy?: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
+};
+
+export type VmAcceptedDto = {
+    operation: OperationResponseDto;
+    vm: VmResponseDto;
+};
+
+export type VmEventDto = {
+    /**
+     * `user:<id>`, `token:<id>`, `node:<id>` or `system:<process>`.
+     */
+    actor: string;
+    createdAt: string;
+    id: string;
+    message: string;
+    reason: string;
+    targetId: string;
+    type: string;
+};
+
+export type VmEventPage = {
+    items: Array<VmEventDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type VmPage = {
+    items: Array<VmResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type VmPlacementDto = {
+    explanation: PlacementExplanationDto;
+};
+
+export type VmPortDto = {
+    /**
+     * `https` and `tcp` are routed by SNI on the zone’s shared port; `udp` gets a public port from the zone’s pool.
+     */
+    protocol: 'https' | 'tcp' | 'udp';
+    /**
+     * The port the VM listens on.
+     */
+    targetPort: number;
+};
+
+export type VmResponseDto = {
+    accountId: string;
+    /**
+     * The actions the VM’s status allows now.
+     */
+    allowedActions: Array<string>;
+    antiAffinityGroup: string | null;
+    createdAt: string;
+    entrypoints: Array<EntrypointDto>;
+    /**
+     * Whether the VM has cloud-init user data (the template is not returned).
+     */
+    hasCloudInit: boolean;
+    /**
+     * Lowercase [a-z0-9]; part of the entrypoint names.
+     */
+    id: string;
+    image: string;
+    instanceType: string;
+    labels: {
+        [key: string]: string;
+    };
+    memoryMib: number;
+    mode: 'persistent' | 'transient';
+    name: string;
+    nodeId: string | null;
+    placement: VmPlacementDto | null;
+    placementStrategy: 'binpack' | 'spread';
+    ports: Array<VmPortDto>;
+    rootDisk: RootDiskDto;
+    runStrategy: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
+    sshKeys: Array<string>;
+    status: 'pending' | 'scheduled' | 'provisioning' | 'running' | 'stopping' | 'stopped' | 'starting' | 'restarting' | 'deleting' | 'deleted' | 'unschedulable' | 'failed' | 'suspended' | 'rescheduling' | 'crashLoop';
+    /**
+     * Why the VM is in its status, when there is more to say.
+     */
+    statusReason: string | null;
+    updatedAt: string;
+    vcpu: number;
+    /**
+     * Ids of the attached volumes.
+     */
+    volumes: Array<string>;
+    zone: string;
+};
+
+export type VmStatusReportDto = {
+    /**
+     * Why, for failures.
+     */
+    message?: string;
+    /**
+     * When the VM entered the state, as the node saw it.
+     */
+    since: string;
+    state: 'provisioning' | 'running' | 'stopped' | 'failed';
+};
+
+export type VmStatusReportResultDto = {
+    /**
+     * Whether the report changed the VM; stale reports (the platform has moved on) are accepted and ignored.
+     */
+    applied: boolean;
+    /**
+     * The VM’s status after the report.
+     */
+    status: string;
 };
 
 export type VolumePriceDto = {
@@ -1988,6 +2263,77 @@ export type AdminPricingGetResponses = {
 
 export type AdminPricingGetResponse = AdminPricingGetResponses[keyof AdminPricingGetResponses];
 
+export type AgentAssignmentsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Long-poll: answer as soon as work arrives, or with an empty list after this many seconds.
+         */
+        waitSeconds?: number;
+    };
+    url: '/agent/v1/assignments';
+};
+
+export type AgentAssignmentsListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AgentAssignmentsListError = AgentAssignmentsListErrors[keyof AgentAssignmentsListErrors];
+
+export type AgentAssignmentsListResponses = {
+    200: AssignmentListDto;
+};
+
+export type AgentAssignmentsListResponse = AgentAssignmentsListResponses[keyof AgentAssignmentsListResponses];
+
+export type AgentAssignmentsAcknowledgeData = {
+    body: AcknowledgeAssignmentDto;
+    path: {
+        assignmentId: string;
+    };
+    query?: never;
+    url: '/agent/v1/assignments/{assignmentId}/ack';
+};
+
+export type AgentAssignmentsAcknowledgeErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AgentAssignmentsAcknowledgeError = AgentAssignmentsAcknowledgeErrors[keyof AgentAssignmentsAcknowledgeErrors];
+
+export type AgentAssignmentsAcknowledgeResponses = {
+    200: AssignmentAckDto;
+};
+
+export type AgentAssignmentsAcknowledgeResponse = AgentAssignmentsAcknowledgeResponses[keyof AgentAssignmentsAcknowledgeResponses];
+
 export type HeartbeatsRecordData = {
     body: HeartbeatDto;
     path?: never;
@@ -2167,6 +2513,42 @@ export type AgentSessionsChallengeResponses = {
 };
 
 export type AgentSessionsChallengeResponse = AgentSessionsChallengeResponses[keyof AgentSessionsChallengeResponses];
+
+export type AgentAssignmentsReportData = {
+    body: VmStatusReportDto;
+    path: {
+        vmId: string;
+    };
+    query?: never;
+    url: '/agent/v1/vms/{vmId}/status';
+};
+
+export type AgentAssignmentsReportErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AgentAssignmentsReportError = AgentAssignmentsReportErrors[keyof AgentAssignmentsReportErrors];
+
+export type AgentAssignmentsReportResponses = {
+    200: VmStatusReportResultDto;
+};
+
+export type AgentAssignmentsReportResponse = AgentAssignmentsReportResponses[keyof AgentAssignmentsReportResponses];
 
 export type OperationsLivenessData = {
     body?: never;
@@ -2850,6 +3232,46 @@ export type NodeProofsListResponses = {
 
 export type NodeProofsListResponse = NodeProofsListResponses[keyof NodeProofsListResponses];
 
+export type AccountOperationsGetData = {
+    body?: never;
+    path: {
+        operationId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/operations/{operationId}';
+};
+
+export type AccountOperationsGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AccountOperationsGetError = AccountOperationsGetErrors[keyof AccountOperationsGetErrors];
+
+export type AccountOperationsGetResponses = {
+    200: OperationResponseDto;
+};
+
+export type AccountOperationsGetResponse = AccountOperationsGetResponses[keyof AccountOperationsGetResponses];
+
 export type SecretsListData = {
     body?: never;
     path: {
@@ -3294,6 +3716,569 @@ export type TokensGetResponses = {
 };
 
 export type TokensGetResponse = TokensGetResponses[keyof TokensGetResponses];
+
+export type VmsListData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        status?: 'pending' | 'scheduled' | 'provisioning' | 'running' | 'stopping' | 'stopped' | 'starting' | 'restarting' | 'deleting' | 'deleted' | 'unschedulable' | 'failed' | 'suspended' | 'rescheduling' | 'crashLoop';
+        zone?: string;
+        name?: string;
+    };
+    url: '/v1/accounts/{accountId}/vms';
+};
+
+export type VmsListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsListError = VmsListErrors[keyof VmsListErrors];
+
+export type VmsListResponses = {
+    200: VmPage;
+};
+
+export type VmsListResponse = VmsListResponses[keyof VmsListResponses];
+
+export type VmsCreateData = {
+    body: CreateVmDto;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Return the placement decision and explanation without creating or reserving anything.
+         */
+        dryRun?: boolean;
+    };
+    url: '/v1/accounts/{accountId}/vms';
+};
+
+export type VmsCreateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * The wallet cannot cover the request.
+     */
+    402: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsCreateError = VmsCreateErrors[keyof VmsCreateErrors];
+
+export type VmsCreateResponses = {
+    /**
+     * Dry run: the placement decision.
+     */
+    200: PlacementPreviewDto;
+    202: VmAcceptedDto;
+};
+
+export type VmsCreateResponse = VmsCreateResponses[keyof VmsCreateResponses];
+
+export type VmsDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}';
+};
+
+export type VmsDeleteErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsDeleteError = VmsDeleteErrors[keyof VmsDeleteErrors];
+
+export type VmsDeleteResponses = {
+    202: VmAcceptedDto;
+};
+
+export type VmsDeleteResponse = VmsDeleteResponses[keyof VmsDeleteResponses];
+
+export type VmsGetData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}';
+};
+
+export type VmsGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsGetError = VmsGetErrors[keyof VmsGetErrors];
+
+export type VmsGetResponses = {
+    200: VmResponseDto;
+};
+
+export type VmsGetResponse = VmsGetResponses[keyof VmsGetResponses];
+
+export type VmsUpdateData = {
+    body: UpdateVmDto;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}';
+};
+
+export type VmsUpdateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsUpdateError = VmsUpdateErrors[keyof VmsUpdateErrors];
+
+export type VmsUpdateResponses = {
+    200: VmResponseDto;
+};
+
+export type VmsUpdateResponse = VmsUpdateResponses[keyof VmsUpdateResponses];
+
+export type VmsEventsData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/v1/accounts/{accountId}/vms/{vmId}/events';
+};
+
+export type VmsEventsErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsEventsError = VmsEventsErrors[keyof VmsEventsErrors];
+
+export type VmsEventsResponses = {
+    200: VmEventPage;
+};
+
+export type VmsEventsResponse = VmsEventsResponses[keyof VmsEventsResponses];
+
+export type VmsResetData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}/reset';
+};
+
+export type VmsResetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsResetError = VmsResetErrors[keyof VmsResetErrors];
+
+export type VmsResetResponses = {
+    202: VmAcceptedDto;
+};
+
+export type VmsResetResponse = VmsResetResponses[keyof VmsResetResponses];
+
+export type VmsRestartData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}/restart';
+};
+
+export type VmsRestartErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsRestartError = VmsRestartErrors[keyof VmsRestartErrors];
+
+export type VmsRestartResponses = {
+    202: VmAcceptedDto;
+};
+
+export type VmsRestartResponse = VmsRestartResponses[keyof VmsRestartResponses];
+
+export type VmsStartData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}/start';
+};
+
+export type VmsStartErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * The wallet cannot cover the request.
+     */
+    402: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsStartError = VmsStartErrors[keyof VmsStartErrors];
+
+export type VmsStartResponses = {
+    202: VmAcceptedDto;
+};
+
+export type VmsStartResponse = VmsStartResponses[keyof VmsStartResponses];
+
+export type VmsStopData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}/stop';
+};
+
+export type VmsStopErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsStopError = VmsStopErrors[keyof VmsStopErrors];
+
+export type VmsStopResponses = {
+    202: VmAcceptedDto;
+};
+
+export type VmsStopResponse = VmsStopResponses[keyof VmsStopResponses];
+
+export type VmsWaitData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query: {
+        status: 'pending' | 'scheduled' | 'provisioning' | 'running' | 'stopping' | 'stopped' | 'starting' | 'restarting' | 'deleting' | 'deleted' | 'unschedulable' | 'failed' | 'suspended' | 'rescheduling' | 'crashLoop';
+        timeoutSeconds?: number;
+    };
+    url: '/v1/accounts/{accountId}/vms/{vmId}/wait';
+};
+
+export type VmsWaitErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * The wait timed out.
+     */
+    408: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsWaitError = VmsWaitErrors[keyof VmsWaitErrors];
+
+export type VmsWaitResponses = {
+    200: VmResponseDto;
+};
+
+export type VmsWaitResponse = VmsWaitResponses[keyof VmsWaitResponses];
 
 export type WalletsGetData = {
     body?: never;

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ComputeModule } from '@statemesh/compute';
 import { ConfigModule, type AppConfig } from '@statemesh/config';
 import { DatabaseModule } from '@statemesh/database';
 import { EtagInterceptor, HttpConventionsModule, IdempotencyInterceptor, ProblemFilter, RESPONSE_SEALER, RateLimitGuard } from '@statemesh/http';
@@ -18,7 +19,7 @@ import { OperationsController } from './operations/operations.controller';
  * interceptors from the outside in (idempotent replay, then ETag).
  */
 @Module({
-  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, SecretsModule, WalletsModule, NodesModule],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, SecretsModule, WalletsModule, NodesModule, ComputeModule],
   controllers: [OperationsController],
   providers: [
     // Stored idempotent responses may hold credentials shown once: sealed like account secrets.

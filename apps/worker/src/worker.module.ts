@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ComputeCoreModule } from '@statemesh/compute';
 import { ConfigModule, type AppConfig } from '@statemesh/config';
 import { DatabaseModule } from '@statemesh/database';
 import { IdempotencyRepository } from '@statemesh/http';
@@ -9,6 +10,7 @@ import { RedisModule } from '@statemesh/redis';
 import { WalletsModule } from '@statemesh/wallets';
 import { EpochsProcessor } from './epochs/epochs.processor';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { PlacementProcessor } from './placement/placement.processor';
 import { ReconciliationProcessor } from './reconciliation/reconciliation.processor';
 import { WorkerLifecycle } from './worker-lifecycle';
 
@@ -18,8 +20,8 @@ import { WorkerLifecycle } from './worker-lifecycle';
  * which imports the same libs, never starts consuming jobs.
  */
 @Module({
-  imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule, WalletsModule, EpochsWorkerModule],
-  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor, ReconciliationProcessor, EpochsProcessor],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule, WalletsModule, EpochsWorkerModule, ComputeCoreModule],
+  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor, ReconciliationProcessor, EpochsProcessor, PlacementProcessor],
 })
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {

@@ -8,6 +8,7 @@ export const ASSIGNMENT_ACTIONS = [
   'create-vm',
   'start-vm',
   'stop-vm',
+  'restart-vm',
   'reset-vm',
   'delete-vm',
   'attach-volume',
@@ -17,14 +18,34 @@ export const ASSIGNMENT_ACTIONS = [
 
 export type AssignmentAction = (typeof ASSIGNMENT_ACTIONS)[number];
 
+export interface VmPortSpec {
+  protocol: 'https' | 'tcp' | 'udp';
+  targetPort: number;
+  /** The public name gateways route to this VM (SNI for https/tcp). */
+  fqdn: string;
+  /** The zone-wide public port of a udp port. */
+  publicPort?: number;
+}
+
 export interface VmSpec {
   vmId: string;
+  /** The VM's name, for the guest's hostname. */
+  name?: string;
   vcpu: number;
   memoryMib: number;
   diskGib: number;
   image: string;
+  /** Where the node fetches the image from, when the catalog names a source. */
+  imageUrl?: string;
+  /** `transient` root disks run from an overlay dropped at every stop. */
+  mode?: 'persistent' | 'transient';
   gpus?: { model: string; count: number };
+  /** The rendered cloud-init document (secrets resolved); delivered, never stored by the platform. */
   cloudInit?: string;
+  sshKeys?: string[];
+  ports?: VmPortSpec[];
+  /** Start the VM once created; false creates it stopped. */
+  start?: boolean;
 }
 
 export interface VolumeAttachmentSpec {
@@ -40,6 +61,12 @@ export interface Assignment {
   id: string;
   action: AssignmentAction;
   vmId: string;
+  /**
+   * The VM's placement generation when the assignment was made. An agent
+   * that has seen a newer generation for the VM refuses older assignments:
+   * a VM placed elsewhere must never run twice.
+   */
+  generation?: number;
   /** create-vm */
   vm?: VmSpec;
   /** attach-volume, detach-volume */

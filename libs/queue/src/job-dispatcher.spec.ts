@@ -7,6 +7,7 @@ describe('jobDispatcher', () => {
       'placement.place-vm': async (payload, job) => {
         calls.push([payload, job]);
       },
+      'placement.retry-waiting': async () => undefined,
     });
 
     await dispatch({ id: 'placement.place-vm.vm1', name: 'placement.place-vm', data: { vmId: 'vm1' }, attemptsMade: 2 });
@@ -15,7 +16,7 @@ describe('jobDispatcher', () => {
   });
 
   it('fails the attempt of a job it has no handler for, so a newer worker can take the retry', async () => {
-    const dispatch = jobDispatcher('placement', { 'placement.place-vm': async () => undefined });
+    const dispatch = jobDispatcher('placement', { 'placement.place-vm': async () => undefined, 'placement.retry-waiting': async () => undefined });
     await expect(dispatch({ id: '1', name: 'placement.move-vm', data: {}, attemptsMade: 0 })).rejects.toThrow(
       'no handler for job "placement.move-vm" on queue placement',
     );
@@ -27,6 +28,7 @@ describe('jobDispatcher', () => {
       'placement.place-vm': async () => {
         throw new Error('no capacity');
       },
+      'placement.retry-waiting': async () => undefined,
     });
     await expect(dispatch({ id: '1', name: 'placement.place-vm', data: { vmId: 'v' }, attemptsMade: 0 })).rejects.toThrow('no capacity');
   });

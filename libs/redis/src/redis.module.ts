@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { RedisService } from './redis.service';
+import { SignalBus } from './signal-bus';
 
 @Global()
-@Module({ providers: [RedisService], exports: [RedisService] })
+@Module({ providers: [RedisService, SignalBus], exports: [RedisService, SignalBus] })
 export class RedisModule {}

@@ -22,6 +22,11 @@ export async function runAssignment(driver: HypervisorDriver, assignment: Assign
     case 'stop-vm':
       await driver.stopVm(vmId);
       return;
+    case 'restart-vm':
+      await driver.stopVm(vmId);
+      await waitUntilStopped(driver, vmId);
+      await driver.startVm(vmId);
+      return;
     case 'reset-vm':
       await driver.resetVm(vmId);
       return;
@@ -46,6 +51,17 @@ export async function runAssignment(driver: HypervisorDriver, assignment: Assign
       return;
     default:
       return assertNever(assignment.action);
+  }
+}
+
+/** A clean shutdown finishes in the background; a restart starts the VM again once it has. */
+async function waitUntilStopped(driver: HypervisorDriver, vmId: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const vm = (await driver.listVms()).find((candidate) => candidate.vmId === vmId);
+    if (!vm || vm.state === 'stopped' || vm.state === 'failed') return;
+    if (Date.now() > deadline) throw new Error(`VM ${vmId} did not stop within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

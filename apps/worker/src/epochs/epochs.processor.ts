@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { VmPlacementService } from '@statemesh/compute';
 import { AppConfig } from '@statemesh/config';
 import { EpochTick, epochTickIntervalMs, type EpochTickResult } from '@statemesh/nodes';
 import { ProcessorRegistry, QueueRegistry } from '@statemesh/queue';
@@ -18,6 +19,7 @@ export class EpochsProcessor implements OnApplicationBootstrap {
     private readonly queues: QueueRegistry,
     private readonly tick: EpochTick,
     private readonly config: AppConfig,
+    private readonly placement: VmPlacementService,
   ) {}
 
   get intervalMs(): number {
@@ -40,6 +42,8 @@ export class EpochsProcessor implements OnApplicationBootstrap {
   async run(now: Date = new Date()): Promise<EpochTickResult> {
     const result = await this.tick.run(now);
     if (result.decommissioned > 0) this.logger.log(`decommissioned ${result.decommissioned} drained node(s)`);
+    // A closed epoch may have made nodes eligible: VMs waiting for capacity try again now, not at their next back-off.
+    if (result.closed.length > 0) await this.placement.retryWaiting({ unschedulable: true, stuckAfterMs: 30_000 });
     return result;
   }
 }

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import type { AssignmentAction, VmSpec } from '@statemesh/agent-protocol';
+import { newId } from '@statemesh/common';
+import type { Db, Prisma } from '@statemesh/database';
+import type { VmWithPorts } from '../vms/vm.repository';
+import { AssignmentRepository } from './assignment.repository';
+
+/**
+ * Turns a decision about a VM into work for its node. The stored payload
+ * holds what the node needs except secrets: cloud-init is kept as the
+ * template and rendered only when the assignment is delivered.
+ */
+@Injectable()
+export class AssignmentIssuer {
+  constructor(private readonly assignments: AssignmentRepository) {}
+
+  /** Writes the assignment in the caller's transaction; signal the node (`nodeSignal`) after commit. */
+  async issue(db: Db, vm: VmWithPorts, nodeId: string, action: AssignmentAction, generation: number, options: { start?: boolean } = {}): Promise<string> {
+    const id = newId();
+    const payload: Prisma.InputJsonObject = action === 'create-vm' ? { vm: specOf(vm, options.start ?? true) as unknown as Prisma.InputJsonObject } : {};
+    await this.assignments.create({ id, nodeId, vmId: vm.id, action, generation, payload }, db);
+    return id;
+  }
+}
+
+/** The pub/sub key a node's long-poll waits on. */
+export function nodeSignal(nodeId: string): string {
+  return `node:${nodeId}`;
+}
+
+/** The pub/sub key waiters for a VM's status wait on. */
+export function vmSignal(vmId: string): string {
+  return `vm:${vmId}`;
+}
+
+function specOf(vm: VmWithPorts, start: boolean): VmSpec {
+  return {
+    vmId: vm.id,
+    name: vm.name,
+    vcpu: vm.vcpu,
+    memoryMib: vm.memoryMib,
+    diskGib: vm.rootDiskGib,
+    image: vm.image,
+    mode: vm.mode,
+    ...(vm.gpuModel && vm.gpuCount > 0 ? { gpus: { model: vm.gpuModel, count: vm.gpuCount } } : {}),
+    ...(vm.cloudInit !== null ? { cloudInit: vm.cloudInit } : {}),
+    sshKeys: vm.sshKeys,
+    ports: vm.ports.map((port) => ({
+      protocol: port.protocol,
+      targetPort: port.targetPort,
+      fqdn: port.fqdn,
+      ...(port.publicPort !== null ? { publicPort: port.publicPort } : {}),
+    })),
+    start,
+  };
+}

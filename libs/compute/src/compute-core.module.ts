@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TimeTowerModule } from '@statemesh/nodes';
+import { QueueModule } from '@statemesh/queue';
+import { SecretsModule } from '@statemesh/secrets';
+import { AssignmentIssuer } from './assignments/assignment-issuer';
+import { AssignmentRepository } from './assignments/assignment.repository';
+import { OperationRepository } from './operations/operation.repository';
+import { CandidateSnapshot } from './placement/candidate-snapshot';
+import { VmPlacementService } from './placement/vm-placement.service';
+import { CatalogReader } from './vms/catalog-reader';
+import { VmCatalog } from './vms/vm-catalog';
+import { VmLifecycleService } from './vms/vm-lifecycle.service';
+import { VmRepository } from './vms/vm.repository';
+
+/**
+ * VMs without HTTP: records, lifecycle, placement and assignments. Shared by
+ * the API (ComputeModule) and the worker (which runs placement jobs).
+ */
+@Module({
+  imports: [TimeTowerModule, QueueModule, SecretsModule],
+  providers: [
+    VmRepository,
+    OperationRepository,
+    AssignmentRepository,
+    AssignmentIssuer,
+    CandidateSnapshot,
+    VmPlacementService,
+    VmLifecycleService,
+    CatalogReader,
+    { provide: VmCatalog, useExisting: CatalogReader },
+  ],
+  exports: [VmRepository, OperationRepository, AssignmentRepository, AssignmentIssuer, VmPlacementService, VmLifecycleService, VmCatalog, QueueModule, SecretsModule],
+})
+export class ComputeCoreModule {}

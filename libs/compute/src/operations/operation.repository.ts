@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, type Db, type Operation, type Prisma } from '@statemesh/database';
+
+export type VmOperationType = 'vm.create' | 'vm.start' | 'vm.stop' | 'vm.restart' | 'vm.reset' | 'vm.delete';
+
+/** Operations: the records of asynchronous requests and how they ended. */
+@Injectable()
+export class OperationRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(data: { id: string; accountId: string; type: VmOperationType; targetId: string; status?: 'pending' | 'running' | 'succeeded' }, db: Db = this.prisma): Promise<Operation> {
+    const now = new Date();
+    return db.operation.create({
+      data: {
+        id: data.id,
+        accountId: data.accountId,
+        type: data.type,
+        targetType: 'vm',
+        targetId: data.targetId,
+        status: data.status ?? 'pending',
+        startedAt: data.status && data.status !== 'pending' ? now : null,
+        completedAt: data.status === 'succeeded' ? now : null,
+      },
+    });
+  }
+
+  findInAccount(accountId: string, id: string): Promise<Operation | null> {
+    return this.prisma.operation.findFirst({ where: { id, accountId } });
+  }
+
+  /** Marks the target's open operations of these types as running (first placement attempt, agent pick-up). */
+  async markRunning(targetId: string, types: readonly VmOperationType[], db: Db = this.prisma): Promise<void> {
+    await db.operation.updateMany({ where: { targetId, type: { in: [...types] }, status: 'pending' }, data: { status: 'running', startedAt: new Date() } });
+  }
+
+  /** Completes the target's open operations of these types; already completed ones keep their outcome. */
+  async complete(targetId: string, types: readonly VmOperationType[], outcome: { error?: Prisma.InputJsonValue } = {}, db: Db = this.prisma): Promise<number> {
+    const now = new Date();
+    const result = await db.operation.updateMany({
+      where: { targetId, type: { in: [...types] }, status: { in: ['pending', 'running'] } },
+      data: outcome.error
+        ? { status: 'failed', error: outcome.error, completedAt: now }
+        : { status: 'succeeded', completedAt: now },
+    });
+    if (result.count > 0) {
+      await db.operation.updateMany({ where: { targetId, type: { in: [...types] }, startedAt: null, completedAt: now }, data: { startedAt: now } });
+    }
+    return result.count;
+  }
+}

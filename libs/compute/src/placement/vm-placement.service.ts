@@ -1,0 +1,199 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@statemesh/config';
+import { TransactionRunner, isUniqueViolation, type Prisma } from '@statemesh/database';
+import { NodeCapacityRepository } from '@statemesh/nodes';
+import { JobEnqueuer } from '@statemesh/queue';
+import { SignalBus } from '@statemesh/redis';
+import { AssignmentIssuer, nodeSignal, vmSignal } from '../assignments/assignment-issuer';
+import type { VmStatus } from '../lifecycle/vm-lifecycle.types';
+import { OperationRepository } from '../operations/operation.repository';
+import { VmRepository, type VmWithPorts } from '../vms/vm.repository';
+import { CandidateSnapshot } from './candidate-snapshot';
+import type { CandidateNode, PlacementDecision, PlacementRequest } from './placement.types';
+import { PlacementScheduler } from './scheduler';
+
+/** Statuses in which a VM waits for a node. */
+export const AWAITING_PLACEMENT: readonly VmStatus[] = ['pending', 'unschedulable', 'rescheduling'];
+
+/** How many times a decision is taken again on fresh numbers after every ranked node was lost to races. */
+const FRESH_DECISIONS = 2;
+
+export type PlacementOutcome = { result: 'placed'; nodeId: string } | { result: 'unschedulable'; message: string } | { result: 'skipped' };
+
+/**
+ * Finds a node for a VM and hands it the work. The scheduler (a pure
+ * function) ranks the candidates; each reservation is one transaction that
+ * takes the capacity with a conditional UPDATE of the node, moves the VM
+ * from a waiting status to `scheduled` (guarded by its version, so a
+ * duplicate job cannot place it twice) and writes the create-vm assignment.
+ * A node that filled up meanwhile, or an anti-affinity clash, just means the
+ * next ranked node. Nothing here can over-commit a node: the database
+ * refuses it.
+ */
+@Injectable()
+export class VmPlacementService {
+  private readonly logger = new Logger(VmPlacementService.name);
+  private readonly scheduler = new PlacementScheduler();
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly vms: VmRepository,
+    private readonly operations: OperationRepository,
+    private readonly capacity: NodeCapacityRepository,
+    private readonly snapshot: CandidateSnapshot,
+    private readonly issuer: AssignmentIssuer,
+    private readonly jobs: JobEnqueuer,
+    private readonly signals: SignalBus,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** A decision without any reservation (dry run): what would happen now, and why. */
+  async preview(request: PlacementRequest, accountId: string): Promise<PlacementDecision> {
+    this.snapshot.invalidate();
+    return this.scheduler.place(request, await this.candidatesFor(request, accountId));
+  }
+
+  async place(vmId: string, attempt = 0): Promise<PlacementOutcome> {
+    let vm = await this.vms.findById(vmId);
+    if (!vm || !AWAITING_PLACEMENT.includes(vm.status as VmStatus)) return { result: 'skipped' };
+    const request = placementRequestOf(vm);
+    let decision: PlacementDecision | undefined;
+    for (let round = 0; round <= FRESH_DECISIONS; round++) {
+      decision = this.scheduler.place(request, await this.candidatesFor(request, vm.accountId));
+      for (const nodeId of decision.ranked) {
+        const outcome = await this.tryReserve(vm, nodeId, decision);
+        if (outcome === 'placed') {
+          this.snapshot.reserved(nodeId, amountsOf(vm));
+          await this.signals.signalMany([nodeSignal(nodeId), vmSignal(vm.id)]);
+          return { result: 'placed', nodeId };
+        }
+        if (outcome === 'vm_moved_on') return { result: 'skipped' };
+      }
+      if (decision.ranked.length === 0) break;
+      // Every ranked node was taken by concurrent placements: decide again on fresh numbers.
+      this.snapshot.invalidate();
+      const fresh = await this.vms.findById(vmId);
+      if (!fresh || !AWAITING_PLACEMENT.includes(fresh.status as VmStatus)) return { result: 'skipped' };
+      vm = fresh;
+    }
+    const explanation = { ...(decision as PlacementDecision).explanation, chosenNodeId: null };
+    await this.markUnschedulable(vm, explanation, attempt);
+    return { result: 'unschedulable', message: explanation.message };
+  }
+
+  /**
+   * Queues waiting VMs for another attempt now: every unschedulable one when
+   * nodes became eligible (`unschedulable: true`), and — as a safety net for
+   * a placement job lost with a crashed worker — pending or rescheduling
+   * VMs that have waited longer than `stuckAfterMs`.
+   */
+  async retryWaiting(options: { unschedulable: boolean; stuckAfterMs: number }, limit = 10_000): Promise<number> {
+    const now = Date.now();
+    const [stuck, unschedulable] = await Promise.all([
+      this.vms.waitingForPlacement(['pending', 'rescheduling'], new Date(now - options.stuckAfterMs), limit),
+      options.unschedulable ? this.vms.waitingForPlacement(['unschedulable'], new Date(now), limit) : Promise.resolve([]),
+    ]);
+    const waiting = [...stuck, ...unschedulable];
+    if (waiting.length === 0) return 0;
+    this.snapshot.invalidate();
+    await this.tx.run(async (db) => {
+      for (const { id } of waiting) await this.jobs.enqueue(db, 'placement.place-vm', { vmId: id });
+    });
+    return waiting.length;
+  }
+
+  private async candidatesFor(request: PlacementRequest, accountId: string): Promise<readonly CandidateNode[]> {
+    const nodes = await this.snapshot.current();
+    if (!request.antiAffinityGroup) return nodes;
+    const taken = new Set(await this.vms.nodesOfGroup(accountId, request.antiAffinityGroup));
+    if (taken.size === 0) return nodes;
+    const groups = [request.antiAffinityGroup];
+    return nodes.map((node) => (taken.has(node.id) ? { ...node, antiAffinityGroups: groups } : node));
+  }
+
+  private async tryReserve(vm: VmWithPorts, nodeId: string, decision: PlacementDecision): Promise<'placed' | 'node_full' | 'vm_moved_on'> {
+    const explanation = { ...decision.explanation, chosenNodeId: nodeId, message: placedMessage(nodeId, decision) };
+    try {
+      return await this.tx.run(async (db) => {
+        if (!(await this.capacity.reserve(nodeId, amountsOf(vm), db))) return 'node_full';
+        const generation = vm.generation + 1;
+        const moved = await this.vms.changeStatus(
+          vm,
+          AWAITING_PLACEMENT,
+          {
+            status: 'scheduled',
+            nodeId,
+            statusReason: null,
+            extra: { reservedNodeId: nodeId, generation, placement: explanation as unknown as Prisma.InputJsonObject, placementAttempts: { increment: 1 } },
+          },
+          db,
+          vm.version,
+        );
+        if (!moved) throw new VmMovedOn();
+        await this.issuer.issue(db, vm, nodeId, 'create-vm', generation, { start: vm.desiredStatus !== 'stopped' });
+        await this.vms.addEvent(
+          { vmId: vm.id, accountId: vm.accountId, type: 'status_changed', reason: vm.status === 'rescheduling' ? 'rescheduled' : 'placed', message: explanation.message, actor: 'system:placement' },
+          db,
+        );
+        await this.operations.markRunning(vm.id, ['vm.create', 'vm.start'], db);
+        return 'placed' as const;
+      });
+    } catch (error) {
+      if (error instanceof VmMovedOn) return 'vm_moved_on';
+      // Another VM of the same anti-affinity group took this node first.
+      if (isUniqueViolation(error)) return 'node_full';
+      throw error;
+    }
+  }
+
+  private async markUnschedulable(vm: VmWithPorts, explanation: PlacementDecision['explanation'], attempt: number): Promise<void> {
+    const delayMs = retryDelayMs(attempt, this.config.compute.placementRetryInitialSeconds, this.config.compute.placementRetryMaxSeconds);
+    await this.tx.run(async (db) => {
+      const firstTime = vm.status !== 'unschedulable';
+      const changed = await this.vms.changeStatus(
+        vm,
+        [vm.status as VmStatus],
+        { status: 'unschedulable', statusReason: explanation.message, extra: { placement: explanation as unknown as Prisma.InputJsonObject, placementAttempts: { increment: 1 } } },
+        db,
+        vm.version,
+      );
+      if (!changed) return;
+      if (firstTime) {
+        await this.vms.addEvent({ vmId: vm.id, accountId: vm.accountId, type: 'status_changed', reason: 'unschedulable', message: explanation.message, actor: 'system:placement' }, db);
+      }
+      await this.operations.markRunning(vm.id, ['vm.create', 'vm.start'], db);
+      await this.jobs.enqueue(db, 'placement.place-vm', { vmId: vm.id, attempt: attempt + 1 }, { jobId: `place-${vm.id}-retry-${attempt + 1}`, delayMs });
+    });
+    await this.signals.signal(vmSignal(vm.id));
+    this.logger.debug(`VM ${vm.id} unschedulable: ${explanation.message}`);
+  }
+}
+
+class VmMovedOn extends Error {}
+
+export function placementRequestOf(vm: Pick<VmWithPorts, 'vcpu' | 'memoryMib' | 'rootDiskGib' | 'gpuCount' | 'gpuModel' | 'zone' | 'arch' | 'antiAffinityGroup' | 'placementStrategy'>): PlacementRequest {
+  return {
+    vcpu: vm.vcpu,
+    memoryMib: vm.memoryMib,
+    diskGib: vm.rootDiskGib,
+    ...(vm.gpuCount > 0 ? { gpus: { count: vm.gpuCount, ...(vm.gpuModel ? { model: vm.gpuModel } : {}) } } : {}),
+    zone: vm.zone,
+    arch: vm.arch,
+    ...(vm.antiAffinityGroup ? { antiAffinityGroup: vm.antiAffinityGroup } : {}),
+    strategy: vm.placementStrategy,
+  };
+}
+
+function amountsOf(vm: VmWithPorts) {
+  return { vcpu: vm.vcpu, memoryMib: vm.memoryMib, diskGib: vm.rootDiskGib };
+}
+
+function placedMessage(nodeId: string, decision: PlacementDecision): string {
+  const { feasible, nodesConsidered } = decision.explanation;
+  return `Placed on node ${nodeId} (${feasible} of ${nodesConsidered} nodes fit).`;
+}
+
+/** Exponential back-off between retries of an unschedulable VM, capped. */
+export function retryDelayMs(attempt: number, initialSeconds: number, maxSeconds: number): number {
+  return Math.round(Math.min(maxSeconds, initialSeconds * 2 ** Math.min(attempt, 30)) * 1000);
+}

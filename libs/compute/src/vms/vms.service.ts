@@ -1,0 +1,300 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@statemesh/config';
+import { DomainError, newId, notFound, type FieldError } from '@statemesh/common';
+import { TransactionRunner, isUniqueViolation, type Db } from '@statemesh/database';
+import { assertVersion, bigintCursor, pageRequest, toPage, Versioned, type Page } from '@statemesh/http';
+import type { AccountAccess } from '@statemesh/identity';
+import { JobEnqueuer } from '@statemesh/queue';
+import { SignalBus } from '@statemesh/redis';
+import { SecretTemplateError, SecretsService, findSecretReferences } from '@statemesh/secrets';
+import { vmSignal } from '../assignments/assignment-issuer';
+import { ComputeError } from '../compute.errors';
+import { entrypointFqdn } from '../entrypoints/entrypoint-name';
+import type { VmStatus, VmUserAction } from '../lifecycle/vm-lifecycle.types';
+import { toOperationResponse } from '../operations/operation.mapper';
+import { OperationRepository } from '../operations/operation.repository';
+import { placementRequestOf, VmPlacementService } from '../placement/vm-placement.service';
+import type { CreateVmDto, PlacementPreviewDto, UpdateVmDto, VmAcceptedDto, VmEventDto, VmListQueryDto, VmResponseDto } from './dto/vm.dto';
+import { VmCatalog, type ResolvedVmSpec } from './vm-catalog';
+import { VmLifecycleService } from './vm-lifecycle.service';
+import { toVmEventResponse, toVmResponse } from './vm.mapper';
+import { VmRepository, type VmWithPorts } from './vm.repository';
+import { VmsErrors } from './vms.errors';
+
+const MAX_LABELS = 64;
+const LABEL_KEY = /^[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?$/;
+const UDP_CLAIM_ATTEMPTS = 8;
+
+/** Customers' VMs: create (or preview placement), read, change, act on, wait for; always within the caller's account. */
+@Injectable()
+export class VmsService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly vms: VmRepository,
+    private readonly operations: OperationRepository,
+    private readonly catalog: VmCatalog,
+    private readonly lifecycle: VmLifecycleService,
+    private readonly placement: VmPlacementService,
+    private readonly secrets: SecretsService,
+    private readonly jobs: JobEnqueuer,
+    private readonly signals: SignalBus,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Accepts a VM: the VM, its entrypoints (with public UDP ports from the
+   * zone's pool), its first event, its operation and the placement job all
+   * commit in one transaction, so an accepted VM is never lost and never
+   * placed without its record. `halted` VMs are created stopped, without a node.
+   */
+  async create(access: AccountAccess, actor: string, input: CreateVmDto): Promise<VmAcceptedDto> {
+    const spec = await this.validate(access.accountId, input);
+    const id = newId();
+    const fqdn = this.fqdnOf(input.name, id, spec.zone.name);
+    const halted = input.runStrategy === 'halted';
+    try {
+      const operationId = await this.tx.run(async (db) => {
+        await this.enforceQuota(access.accountId, spec, db);
+        await this.vms.create(
+          {
+            id,
+            accountId: access.accountId,
+            name: input.name,
+            liveName: input.name,
+            zone: spec.zone.name,
+            instanceType: spec.instanceType.name,
+            vcpu: spec.instanceType.vcpu,
+            memoryMib: spec.instanceType.memoryMib,
+            gpuModel: spec.instanceType.gpuModel,
+            gpuCount: spec.instanceType.gpuCount,
+            image: spec.image.name,
+            arch: spec.image.arch,
+            rootDiskGib: input.rootDiskGib ?? spec.image.minDiskGib,
+            mode: input.mode ?? 'persistent',
+            runStrategy: input.runStrategy ?? 'always',
+            placementStrategy: input.placementStrategy ?? 'binpack',
+            antiAffinityGroup: input.antiAffinityGroup ?? null,
+            cloudInit: input.cloudInit ?? null,
+            sshKeys: input.sshKeys ?? [],
+            labels: input.labels ?? {},
+            status: halted ? 'stopped' : 'pending',
+            desiredStatus: halted ? 'stopped' : 'running',
+          },
+          db,
+        );
+        await this.addPorts(id, input, spec, fqdn, db);
+        await this.vms.addEvent({ vmId: id, accountId: access.accountId, type: 'action', reason: 'create', message: halted ? 'Created stopped (run strategy halted).' : 'Create requested.', actor }, db);
+        const operation = await this.operations.create({ id: newId(), accountId: access.accountId, type: 'vm.create', targetId: id, status: halted ? 'succeeded' : 'pending' }, db);
+        if (!halted) await this.jobs.enqueue(db, 'placement.place-vm', { vmId: id });
+        return operation.id;
+      });
+      const [vm, operation] = await Promise.all([this.vms.findById(id), this.operations.findInAccount(access.accountId, operationId)]);
+      return { vm: toVmResponse(vm as VmWithPorts), operation: toOperationResponse(operation!) };
+    } catch (error) {
+      if (isUniqueViolation(error, 'vms_accountId_liveName_key')) {
+        throw new DomainError(VmsErrors['vm.name_taken'], `The account already has a VM named ${input.name}.`, {}, [
+          { field: 'name', code: 'name_taken', message: `a VM named ${input.name} exists` },
+        ]);
+      }
+      throw error;
+    }
+  }
+
+  /** `?dryRun=true`: the same checks as a create, then the placement decision; nothing is written or reserved. */
+  async preview(access: AccountAccess, input: CreateVmDto): Promise<PlacementPreviewDto> {
+    const spec = await this.validate(access.accountId, input);
+    await this.enforceQuota(access.accountId, spec);
+    const decision = await this.placement.preview(
+      placementRequestOf({
+        vcpu: spec.instanceType.vcpu,
+        memoryMib: spec.instanceType.memoryMib,
+        rootDiskGib: input.rootDiskGib ?? spec.image.minDiskGib,
+        gpuCount: spec.instanceType.gpuCount,
+        gpuModel: spec.instanceType.gpuModel,
+        zone: spec.zone.name,
+        arch: spec.image.arch,
+        antiAffinityGroup: input.antiAffinityGroup ?? null,
+        placementStrategy: input.placementStrategy ?? 'binpack',
+      }),
+      access.accountId,
+    );
+    return { placeable: decision.chosenNodeId !== null, explanation: decision.explanation };
+  }
+
+  async list(access: AccountAccess, query: VmListQueryDto): Promise<Page<VmResponseDto>> {
+    const request = pageRequest(query);
+    const rows = await this.vms.list({ accountId: access.accountId, status: query.status, zone: query.zone, name: query.name }, request);
+    return toPage(rows, request, (row) => row.id, (row) => toVmResponse(row));
+  }
+
+  async get(access: AccountAccess, vmId: string): Promise<Versioned<VmResponseDto>> {
+    const vm = await this.owned(access, vmId);
+    return new Versioned(toVmResponse(vm), vm.version);
+  }
+
+  /** Renames (the entrypoints follow), relabels or changes the run strategy, at the version the caller read. */
+  async update(access: AccountAccess, vmId: string, input: UpdateVmDto, expectedVersion: number | undefined): Promise<Versioned<VmResponseDto>> {
+    const vm = await this.owned(access, vmId);
+    assertVersion(expectedVersion, vm.version);
+    if (input.labels) assertLabels(input.labels);
+    if (input.runStrategy === 'halted' && !['stopped', 'failed', 'suspended', 'crashLoop'].includes(vm.status)) {
+      throw new DomainError(VmsErrors['vm.invalid_spec'], 'Stop the VM before setting run strategy halted.', {}, [
+        { field: 'runStrategy', code: 'vm_not_stopped', message: 'only a stopped VM can be halted' },
+      ]);
+    }
+    try {
+      await this.tx.run(async (db) => {
+        const updated = await this.vms.updateAttributes(
+          vm.id,
+          vm.version,
+          {
+            ...(input.name !== undefined ? { name: input.name, liveName: input.name } : {}),
+            ...(input.labels !== undefined ? { labels: input.labels } : {}),
+            ...(input.runStrategy !== undefined ? { runStrategy: input.runStrategy } : {}),
+          },
+          db,
+        );
+        if (!updated) assertVersion(vm.version, vm.version + 1);
+        if (input.name !== undefined && input.name !== vm.name) await this.vms.renamePorts(vm.id, this.fqdnOf(input.name, vm.id, vm.zone), db);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'vms_accountId_liveName_key')) {
+        throw new DomainError(VmsErrors['vm.name_taken'], `The account already has a VM named ${input.name}.`);
+      }
+      throw error;
+    }
+    return this.get(access, vmId);
+  }
+
+  async act(access: AccountAccess, actor: string, vmId: string, action: VmUserAction, expectedVersion?: number): Promise<VmAcceptedDto> {
+    const vm = await this.owned(access, vmId);
+    assertVersion(expectedVersion, vm.version);
+    const result = await this.lifecycle.act(vm, action, actor);
+    return { vm: toVmResponse(result.vm), operation: toOperationResponse(result.operation) };
+  }
+
+  async events(access: AccountAccess, vmId: string, query: { limit?: number; cursor?: string }): Promise<Page<VmEventDto>> {
+    await this.owned(access, vmId);
+    const request = pageRequest(query);
+    const rows = await this.vms.events(vmId, { after: request.after !== undefined ? bigintCursor(request.after) : undefined, limit: request.limit });
+    return toPage(rows, request, (row) => row.id.toString(), toVmEventResponse);
+  }
+
+  /**
+   * Long-polls until the VM has `status` (200 with the VM) or the timeout
+   * passes (408). A VM being waited on for `deleted` answers as soon as it is.
+   */
+  async waitFor(access: AccountAccess, vmId: string, status: VmStatus, timeoutSeconds: number, abort?: AbortSignal): Promise<VmResponseDto> {
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    const listener = await this.signals.listen(vmSignal(vmId));
+    try {
+      for (;;) {
+        const vm = await this.vms.findById(vmId);
+        if (!vm || vm.accountId !== access.accountId || (vm.deletedAt !== null && status !== 'deleted')) throw notFound('VM');
+        if (vm.status === status) return toVmResponse(vm);
+        const remaining = deadline - Date.now();
+        if (remaining <= 0 || abort?.aborted) {
+          throw new DomainError(VmsErrors['vm.wait_timeout'], `The VM is ${vm.status}, not ${status}, after ${timeoutSeconds} s.`, { currentStatus: vm.status });
+        }
+        // Re-read at least every 5 s even without a signal: signals are a shortcut, not the source of truth.
+        await listener.wait(Math.min(remaining, 5_000), abort);
+      }
+    } finally {
+      listener.close();
+    }
+  }
+
+  async owned(access: AccountAccess, vmId: string): Promise<VmWithPorts> {
+    const vm = await this.vms.findInAccount(access.accountId, vmId);
+    if (!vm) throw notFound('VM');
+    return vm;
+  }
+
+  private async validate(accountId: string, input: CreateVmDto): Promise<ResolvedVmSpec> {
+    const problems: FieldError[] = [];
+    if (input.labels) problems.push(...labelProblems(input.labels));
+    const seen = new Set<string>();
+    input.ports?.forEach((port, index) => {
+      const key = `${port.protocol}/${port.targetPort}`;
+      if (seen.has(key)) problems.push({ field: `ports[${index}]`, code: 'duplicate_port', message: `port ${key} is listed twice` });
+      seen.add(key);
+    });
+    if (input.cloudInit !== undefined) {
+      if (Buffer.byteLength(input.cloudInit, 'utf8') > 64 * 1024) problems.push({ field: 'cloudInit', code: 'too_large', message: 'cloudInit must be at most 64 KiB' });
+      problems.push(...(await this.cloudInitProblems(accountId, input.cloudInit)));
+    }
+    if (problems.length > 0) throw new DomainError(VmsErrors['vm.invalid_spec'], problems.map((problem) => problem.message).join('; ') + '.', {}, problems);
+    return this.catalog.resolveForVm({ zone: input.zone, image: input.image, instanceType: input.instanceType, rootDiskGib: input.rootDiskGib });
+  }
+
+  private async cloudInitProblems(accountId: string, template: string): Promise<FieldError[]> {
+    let names: string[];
+    try {
+      names = findSecretReferences(template);
+    } catch (error) {
+      if (error instanceof SecretTemplateError) return [{ field: 'cloudInit', code: 'invalid_template', message: error.detail }];
+      throw error;
+    }
+    const missing = names.length > 0 ? await this.secrets.findMissing(accountId, names) : [];
+    return missing.map((name) => ({ field: 'cloudInit', code: 'unknown_secret', message: `cloudInit references secret ${name}, which the account does not have` }));
+  }
+
+  private async enforceQuota(accountId: string, spec: ResolvedVmSpec, db?: Db): Promise<void> {
+    if (db) await this.vms.lockAccountQuota(accountId, db);
+    const [row, usage] = await Promise.all([this.vms.quotaOf(accountId, db), this.vms.usage(accountId, db)]);
+    const quota = row ?? this.config.compute.defaultQuota;
+    const over: string[] = [];
+    if (usage.vms + 1 > quota.maxVms) over.push(`${quota.maxVms} VMs`);
+    if (usage.vcpu + spec.instanceType.vcpu > quota.maxVcpu) over.push(`${quota.maxVcpu} vCPU`);
+    if (usage.memoryMib + spec.instanceType.memoryMib > quota.maxMemoryMib) over.push(`${quota.maxMemoryMib} MiB of memory`);
+    if (over.length > 0) {
+      throw new DomainError(VmsErrors['quota.exceeded'], `The account's quota allows at most ${over.join(', ')}; it uses ${usage.vms} VMs, ${usage.vcpu} vCPU and ${usage.memoryMib} MiB.`, {
+        quota: { maxVms: quota.maxVms, maxVcpu: quota.maxVcpu, maxMemoryMib: quota.maxMemoryMib },
+        usage,
+      });
+    }
+  }
+
+  private async addPorts(vmId: string, input: CreateVmDto, spec: ResolvedVmSpec, fqdn: string, db: Db): Promise<void> {
+    for (const port of input.ports ?? []) {
+      if (port.protocol !== 'udp') {
+        await this.vms.addPort({ vmId, protocol: port.protocol, targetPort: port.targetPort, zone: spec.zone.name, fqdn }, db);
+        continue;
+      }
+      let claimed: number | null = null;
+      for (let attempt = 0; attempt < UDP_CLAIM_ATTEMPTS && claimed === null; attempt++) {
+        const result = await this.vms.claimUdpPort({ vmId, targetPort: port.targetPort, zone: spec.zone.name, fqdn }, { min: spec.zone.udpPortMin, max: spec.zone.udpPortMax }, db);
+        if (result.claimed !== null) claimed = result.claimed;
+        else if (result.exhausted) break;
+      }
+      if (claimed === null) {
+        throw new DomainError(VmsErrors['entrypoint.udp_pool_exhausted'], `Every public UDP port of zone ${spec.zone.name} (${spec.zone.udpPortMin}-${spec.zone.udpPortMax}) is taken.`);
+      }
+    }
+  }
+
+  private fqdnOf(name: string, id: string, zone: string): string {
+    try {
+      return entrypointFqdn(name, id, zone, this.config.dns.baseDomain);
+    } catch (error) {
+      if (error instanceof ComputeError) throw new DomainError(VmsErrors['entrypoint.name_too_long'], error.message);
+      throw error;
+    }
+  }
+}
+
+function labelProblems(labels: Record<string, unknown>): FieldError[] {
+  const entries = Object.entries(labels);
+  const problems: FieldError[] = [];
+  if (entries.length > MAX_LABELS) problems.push({ field: 'labels', code: 'too_many', message: `at most ${MAX_LABELS} labels` });
+  for (const [key, value] of entries) {
+    if (!LABEL_KEY.test(key)) problems.push({ field: `labels.${key}`, code: 'invalid_key', message: `label key ${JSON.stringify(key.slice(0, 70))} must be 1-63 lowercase letters, digits, ".", "_", "/" or "-"` });
+    if (typeof value !== 'string' || value.length > 255) problems.push({ field: `labels.${key}`, code: 'invalid_value', message: `label ${key} must be a string of at most 255 characters` });
+  }
+  return problems;
+}
+
+function assertLabels(labels: Record<string, unknown>): void {
+  const problems = labelProblems(labels);
+  if (problems.length > 0) throw new DomainError(VmsErrors['vm.invalid_spec'], problems.map((problem) => problem.message).join('; ') + '.', {}, problems);
+}

@@ -1,0 +1,160 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import { adminNodesGet, authSignup } from '@statemesh/sdk';
+import { loadConfig, type AppConfig } from '@statemesh/config';
+import { PrismaService } from '@statemesh/database';
+import { NodeAgent, SimulatorDriver, type NodeAgentOptions } from '../../apps/node-agent/src';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { OutboxRelay } from '@statemesh/queue';
+import { TIME_TOWER_TEST_ENV, eventually, registerNode, signInAdmin, signupOperator, type Operator, type RegisteredNode } from '../nodes/time-tower-fixtures';
+import { createOwnDatabase } from '../queue/queue-test-stack';
+import { newCredentials, send, startApi, type ApiHarness, type SdkClient } from '../support/api-harness';
+
+export interface Tenant {
+  accountId: string;
+  client: SdkClient;
+}
+
+export interface StackNode extends RegisteredNode {
+  driver: SimulatorDriver;
+  agent: NodeAgent | undefined;
+}
+
+let stacks = 0;
+
+/**
+ * A whole compute deployment for one suite: its own database and Redis
+ * prefix, the real API, real worker processes (Nest contexts) and real node
+ * agents with the simulator driver, proving presence until they are active.
+ */
+export class ComputeStack {
+  api!: ApiHarness;
+  admin!: SdkClient;
+  operator!: Operator;
+  readonly workers: TestingModule[] = [];
+  readonly nodes: StackNode[] = [];
+  private database!: { url: string; drop: () => Promise<void> };
+  private env!: Record<string, string>;
+
+  static async start(label: string, env: Record<string, string> = {}): Promise<ComputeStack> {
+    const stack = new ComputeStack();
+    stacks += 1;
+    stack.database = await createOwnDatabase(`${label}`);
+    stack.env = {
+      ...TIME_TOWER_TEST_ENV,
+      RATE_LIMIT_PER_MINUTE: '100000',
+      // Standing that survives a loaded machine: nodes here are judged on placement, not on proof timing.
+      PROOF_INTERVAL_SECONDS: '0.5',
+      ACTIVE_PROOF_THRESHOLD: '0.25',
+      ABSENCE_EPOCHS_TO_JAIL: '10',
+      NODE_UNREACHABLE_AFTER_SECONDS: '15',
+      DATABASE_URL: stack.database.url,
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX}:${label}${stacks}`,
+      ADMIN_EMAIL: `admin-${label}-${process.pid}@example.test`,
+      PLACEMENT_RETRY_INITIAL_SECONDS: '0.5',
+      PLACEMENT_RETRY_MAX_SECONDS: '2',
+      ...env,
+    };
+    stack.api = await startApi(stack.env);
+    await seedTestCatalog(stack.api.app.get(PrismaService));
+    stack.admin = await signInAdmin(stack.api);
+    stack.operator = await signupOperator(stack.api);
+    return stack;
+  }
+
+  get config(): AppConfig {
+    return this.api.config;
+  }
+
+  get prisma(): PrismaService {
+    return this.api.app.get(PrismaService);
+  }
+
+  async startWorker(env: Record<string, string> = {}): Promise<TestingModule> {
+    const config = loadConfig({ ...process.env, NODE_ENV: 'test', ...this.env, ...env });
+    const worker = await Test.createTestingModule({ imports: [WorkerModule.forRoot(config)] }).compile();
+    this.workers.push(worker);
+    await worker.init();
+    worker.get(OutboxRelay).start();
+    return worker;
+  }
+
+  async stopWorker(worker: TestingModule): Promise<void> {
+    this.workers.splice(this.workers.indexOf(worker), 1);
+    await worker.close();
+  }
+
+  /** Registers a node and starts its agent. */
+  async addNode(overrides: Parameters<typeof registerNode>[1] = {}, agent = true): Promise<StackNode> {
+    const registered = await registerNode(this.operator, overrides);
+    const driver = new SimulatorDriver({ bootDelayMs: 50, stopDelayMs: 20 });
+    const node: StackNode = { ...registered, driver, agent: undefined };
+    if (agent) node.agent = this.startAgent(node);
+    this.nodes.push(node);
+    return node;
+  }
+
+  startAgent(node: StackNode): NodeAgent {
+    const options: Partial<NodeAgentOptions> = {
+      reconnect: { initialMs: 100, maxMs: 500 },
+      assignmentsUnavailableMs: { initialMs: 1_000, maxMs: 1_000 },
+      assignmentsWaitSeconds: 5,
+      requestTimeoutMs: 10_000,
+    };
+    const agent = new NodeAgent({ ...options, apiUrl: this.api.baseUrl, nodeId: node.id, privateKey: node.privateKey, driver: node.driver });
+    agent.start();
+    node.agent = agent;
+    return agent;
+  }
+
+  /** Waits until every listed node is active and eligible for placement. */
+  async untilEligible(nodes: StackNode[], timeoutMs = 30_000): Promise<void> {
+    for (const node of nodes) {
+      await eventually(
+        `node ${node.name} eligible`,
+        async () => {
+          const view = (await send(adminNodesGet({ client: this.admin, path: { nodeId: node.id } }))).data;
+          return view?.status === 'active' && view.epochStanding.eligible ? true : undefined;
+        },
+        timeoutMs,
+      );
+    }
+  }
+
+  async signupTenant(): Promise<Tenant> {
+    const { data } = await send(authSignup({ client: this.api.client(), body: newCredentials() }));
+    return { accountId: data!.account!.id, client: this.api.client(data!.accessToken) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => node.agent?.stop()));
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await this.api.close();
+    await this.database.drop();
+  }
+}
+
+/** The catalog rows the compute suites use. */
+export async function seedTestCatalog(prisma: PrismaService): Promise<void> {
+  await prisma.zone.createMany({
+    data: [
+      { name: 'eu-west', displayName: 'EU West', udpPortMin: 20000, udpPortMax: 29999 },
+      { name: 'tiny-udp', displayName: 'Tiny UDP pool', udpPortMin: 30000, udpPortMax: 30001 },
+    ],
+    skipDuplicates: true,
+  });
+  await prisma.image.createMany({
+    data: [
+      { name: 'ubuntu-24.04', displayName: 'Ubuntu 24.04 LTS', osFamily: 'ubuntu', osVersion: '24.04', minDiskGib: 10 },
+      { name: 'fedora-41', displayName: 'Fedora 41', osFamily: 'fedora', osVersion: '41', minDiskGib: 10 },
+    ],
+    skipDuplicates: true,
+  });
+  await prisma.instanceType.createMany({
+    data: [
+      { name: 's1.small', series: 's', size: 'small', vcpu: 1, memoryMib: 2048 },
+      { name: 'u1.medium', series: 'u', size: 'medium', vcpu: 2, memoryMib: 8192 },
+      { name: 'm1.large', series: 'm', size: 'large', vcpu: 4, memoryMib: 32768 },
+    ],
+    skipDuplicates: true,
+  });
+}
