@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule, loadConfig, type AppConfig } from '@statemesh/config';
+import { seedCatalog } from '@statemesh/compute';
 import { DatabaseModule, PrismaService } from '@statemesh/database';
 import { IdentityModule, PlatformAdminBootstrap } from '@statemesh/identity';
 import { RedisModule } from '@statemesh/redis';
@@ -24,6 +25,8 @@ export async function seed(config: AppConfig, log: (line: string) => void = cons
   try {
     const admin = await app.get(PlatformAdminBootstrap).ensure();
     log(admin.created ? `created platform admin ${config.admin.email}` : `platform admin ${config.admin.email} is up to date`);
+    const catalog = await seedCatalog(app.get(PrismaService));
+    log(catalog.created > 0 ? `created ${catalog.created} catalog entries` : 'catalog is in place');
     const prices = await seedDefaultPrices(app.get(PrismaService));
     log(prices.created ? 'created the default price list' : 'price list is in place');
   } finally {

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AccountOperationsGetData, AccountOperationsGetErrors, AccountOperationsGetResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsMeData, AccountsMeErrors, AccountsMeResponses, AccountsRenameData, AccountsRenameErrors, AccountsRenameResponses, AdminEpochsCurrentData, AdminEpochsCurrentErrors, AdminEpochsCurrentResponses, AdminEpochsGetData, AdminEpochsGetErrors, AdminEpochsGetResponses, AdminEpochsListData, AdminEpochsListErrors, AdminEpochsListResponses, AdminLedgerGetTransactionData, AdminLedgerGetTransactionErrors, AdminLedgerGetTransactionResponses, AdminLedgerReconcileData, AdminLedgerReconcileErrors, AdminLedgerReconcileResponses, AdminNodesDecommissionData, AdminNodesDecommissionErrors, AdminNodesDecommissionResponses, AdminNodesGetData, AdminNodesGetErrors, AdminNodesGetResponses, AdminNodesJailData, AdminNodesJailErrors, AdminNodesJailResponses, AdminNodesListData, AdminNodesListErrors, AdminNodesListResponses, AdminNodesUnjailData, AdminNodesUnjailErrors, AdminNodesUnjailResponses, AdminNodesVerifyChainData, AdminNodesVerifyChainErrors, AdminNodesVerifyChainResponses, AdminPricingCreateData, AdminPricingCreateErrors, AdminPricingCreateResponses, AdminPricingDeleteData, AdminPricingDeleteErrors, AdminPricingDeleteResponses, AdminPricingGetData, AdminPricingGetErrors, AdminPricingGetResponses, AdminPricingListData, AdminPricingListErrors, AdminPricingListResponses, AdminWalletsCreditData, AdminWalletsCreditErrors, AdminWalletsCreditResponses, AdminWalletsDebitData, AdminWalletsDebitErrors, AdminWalletsDebitResponses, AdminWalletsGetData, AdminWalletsGetErrors, AdminWalletsGetResponses, AdminWalletsListTransactionsData, AdminWalletsListTransactionsErrors, AdminWalletsListTransactionsResponses, AdminWalletsRefundData, AdminWalletsRefundErrors, AdminWalletsRefundResponses, AgentAssignmentsAcknowledgeData, AgentAssignmentsAcknowledgeErrors, AgentAssignmentsAcknowledgeResponses, AgentAssignmentsListData, AgentAssignmentsListErrors, AgentAssignmentsListResponses, AgentAssignmentsReportData, AgentAssignmentsReportErrors, AgentAssignmentsReportResponses, AgentNodeGetData, AgentNodeGetErrors, AgentNodeGetResponses, AgentProofsChallengeData, AgentProofsChallengeErrors, AgentProofsChallengeResponses, AgentProofsSubmitData, AgentProofsSubmitErrors, AgentProofsSubmitResponses, AgentSessionsChallengeData, AgentSessionsChallengeErrors, AgentSessionsChallengeResponses, AgentSessionsOpenData, AgentSessionsOpenErrors, AgentSessionsOpenResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthSignupData, AuthSignupErrors, AuthSignupResponses, DepositWebhookReceiveData, DepositWebhookReceiveErrors, DepositWebhookReceiveResponses, HeartbeatsRecordData, HeartbeatsRecordErrors, HeartbeatsRecordResponses, MembersAddData, MembersAddErrors, MembersAddResponses, MembersChangeRoleData, MembersChangeRoleErrors, MembersChangeRoleResponses, MembersGetData, MembersGetErrors, MembersGetResponses, MembersListData, MembersListErrors, MembersListResponses, MembersRemoveData, MembersRemoveErrors, MembersRemoveResponses, NodeProofsListData, NodeProofsListErrors, NodeProofsListResponses, NodesDecommissionData, NodesDecommissionErrors, NodesDecommissionResponses, NodesGetData, NodesGetErrors, NodesGetResponses, NodesListData, NodesListErrors, NodesListResponses, NodesRegisterData, NodesRegisterErrors, NodesRegisterResponses, OperationsLivenessData, OperationsLivenessResponses, OperationsReadinessData, OperationsReadinessErrors, OperationsReadinessResponses, OperationsRenderData, OperationsRenderResponses, PricingCurrentData, PricingCurrentErrors, PricingCurrentResponses, SecretsCreateData, SecretsCreateErrors, SecretsCreateResponses, SecretsDeleteData, SecretsDeleteErrors, SecretsDeleteResponses, SecretsGetData, SecretsGetErrors, SecretsGetResponses, SecretsListData, SecretsListErrors, SecretsListResponses, SecretsReplaceData, SecretsReplaceErrors, SecretsReplaceResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensGetData, TokensGetErrors, TokensGetResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, VmsCreateData, VmsCreateErrors, VmsCreateResponses, VmsDeleteData, VmsDeleteErrors, VmsDeleteResponses, VmsEventsData, VmsEventsErrors, VmsEventsResponses, VmsGetData, VmsGetErrors, VmsGetResponses, VmsListData, VmsListErrors, VmsListResponses, VmsResetData, VmsResetErrors, VmsResetResponses, VmsRestartData, VmsRestartErrors, VmsRestartResponses, VmsStartData, VmsStartErrors, VmsStartResponses, VmsStopData, VmsStopErrors, VmsStopResponses, VmsUpdateData, VmsUpdateErrors, VmsUpdateResponses, VmsWaitData, VmsWaitErrors, VmsWaitResponses, WalletsGetData, WalletsGetErrors, WalletsGetResponses, WalletsListTransactionsData, WalletsListTransactionsErrors, WalletsListTransactionsResponses } from './types.gen.js';
+import type { AccountOperationsGetData, AccountOperationsGetErrors, AccountOperationsGetResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsMeData, AccountsMeErrors, AccountsMeResponses, AccountsRenameData, AccountsRenameErrors, AccountsRenameResponses, AdminCatalogCreateImageData, AdminCatalogCreateImageErrors, AdminCatalogCreateImageResponses, AdminCatalogCreateInstanceTypeData, AdminCatalogCreateInstanceTypeErrors, AdminCatalogCreateInstanceTypeResponses, AdminCatalogCreateZoneData, AdminCatalogCreateZoneErrors, AdminCatalogCreateZoneResponses, AdminCatalogDeleteImageData, AdminCatalogDeleteImageErrors, AdminCatalogDeleteImageResponses, AdminCatalogDeleteInstanceTypeData, AdminCatalogDeleteInstanceTypeErrors, AdminCatalogDeleteInstanceTypeResponses, AdminCatalogDeleteZoneData, AdminCatalogDeleteZoneErrors, AdminCatalogDeleteZoneResponses, AdminCatalogUpdateImageData, AdminCatalogUpdateImageErrors, AdminCatalogUpdateImageResponses, AdminCatalogUpdateInstanceTypeData, AdminCatalogUpdateInstanceTypeErrors, AdminCatalogUpdateInstanceTypeResponses, AdminCatalogUpdateZoneData, AdminCatalogUpdateZoneErrors, AdminCatalogUpdateZoneResponses, AdminEpochsCurrentData, AdminEpochsCurrentErrors, AdminEpochsCurrentResponses, AdminEpochsGetData, AdminEpochsGetErrors, AdminEpochsGetResponses, AdminEpochsListData, AdminEpochsListErrors, AdminEpochsListResponses, AdminGatewayTokensIssueData, AdminGatewayTokensIssueErrors, AdminGatewayTokensIssueResponses, AdminGatewayTokensListData, AdminGatewayTokensListErrors, AdminGatewayTokensListResponses, AdminGatewayTokensRevokeData, AdminGatewayTokensRevokeErrors, AdminGatewayTokensRevokeResponses, AdminLedgerGetTransactionData, AdminLedgerGetTransactionErrors, AdminLedgerGetTransactionResponses, AdminLedgerReconcileData, AdminLedgerReconcileErrors, AdminLedgerReconcileResponses, AdminNodesDecommissionData, AdminNodesDecommissionErrors, AdminNodesDecommissionResponses, AdminNodesGetData, AdminNodesGetErrors, AdminNodesGetResponses, AdminNodesJailData, AdminNodesJailErrors, AdminNodesJailResponses, AdminNodesListData, AdminNodesListErrors, AdminNodesListResponses, AdminNodesUnjailData, AdminNodesUnjailErrors, AdminNodesUnjailResponses, AdminNodesVerifyChainData, AdminNodesVerifyChainErrors, AdminNodesVerifyChainResponses, AdminPricingCreateData, AdminPricingCreateErrors, AdminPricingCreateResponses, AdminPricingDeleteData, AdminPricingDeleteErrors, AdminPricingDeleteResponses, AdminPricingGetData, AdminPricingGetErrors, AdminPricingGetResponses, AdminPricingListData, AdminPricingListErrors, AdminPricingListResponses, AdminQuotasGetData, AdminQuotasGetErrors, AdminQuotasGetResponses, AdminQuotasPutData, AdminQuotasPutErrors, AdminQuotasPutResponses, AdminQuotasResetData, AdminQuotasResetErrors, AdminQuotasResetResponses, AdminWalletsCreditData, AdminWalletsCreditErrors, AdminWalletsCreditResponses, AdminWalletsDebitData, AdminWalletsDebitErrors, AdminWalletsDebitResponses, AdminWalletsGetData, AdminWalletsGetErrors, AdminWalletsGetResponses, AdminWalletsListTransactionsData, AdminWalletsListTransactionsErrors, AdminWalletsListTransactionsResponses, AdminWalletsRefundData, AdminWalletsRefundErrors, AdminWalletsRefundResponses, AgentAssignmentsAcknowledgeData, AgentAssignmentsAcknowledgeErrors, AgentAssignmentsAcknowledgeResponses, AgentAssignmentsListData, AgentAssignmentsListErrors, AgentAssignmentsListResponses, AgentAssignmentsReportData, AgentAssignmentsReportErrors, AgentAssignmentsReportResponses, AgentNodeGetData, AgentNodeGetErrors, AgentNodeGetResponses, AgentProofsChallengeData, AgentProofsChallengeErrors, AgentProofsChallengeResponses, AgentProofsSubmitData, AgentProofsSubmitErrors, AgentProofsSubmitResponses, AgentSessionsChallengeData, AgentSessionsChallengeErrors, AgentSessionsChallengeResponses, AgentSessionsOpenData, AgentSessionsOpenErrors, AgentSessionsOpenResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthSignupData, AuthSignupErrors, AuthSignupResponses, CatalogGetImageData, CatalogGetImageErrors, CatalogGetImageResponses, CatalogGetInstanceTypeData, CatalogGetInstanceTypeErrors, CatalogGetInstanceTypeResponses, CatalogGetZoneData, CatalogGetZoneErrors, CatalogGetZoneResponses, CatalogListImagesData, CatalogListImagesErrors, CatalogListImagesResponses, CatalogListInstanceTypesData, CatalogListInstanceTypesErrors, CatalogListInstanceTypesResponses, CatalogListZonesData, CatalogListZonesErrors, CatalogListZonesResponses, DepositWebhookReceiveData, DepositWebhookReceiveErrors, DepositWebhookReceiveResponses, HeartbeatsRecordData, HeartbeatsRecordErrors, HeartbeatsRecordResponses, MembersAddData, MembersAddErrors, MembersAddResponses, MembersChangeRoleData, MembersChangeRoleErrors, MembersChangeRoleResponses, MembersGetData, MembersGetErrors, MembersGetResponses, MembersListData, MembersListErrors, MembersListResponses, MembersRemoveData, MembersRemoveErrors, MembersRemoveResponses, NodeProofsListData, NodeProofsListErrors, NodeProofsListResponses, NodesDecommissionData, NodesDecommissionErrors, NodesDecommissionResponses, NodesGetData, NodesGetErrors, NodesGetResponses, NodesListData, NodesListErrors, NodesListResponses, NodesRegisterData, NodesRegisterErrors, NodesRegisterResponses, OperationsLivenessData, OperationsLivenessResponses, OperationsReadinessData, OperationsReadinessErrors, OperationsReadinessResponses, OperationsRenderData, OperationsRenderResponses, PricingCurrentData, PricingCurrentErrors, PricingCurrentResponses, QuotasGetData, QuotasGetErrors, QuotasGetResponses, SecretsCreateData, SecretsCreateErrors, SecretsCreateResponses, SecretsDeleteData, SecretsDeleteErrors, SecretsDeleteResponses, SecretsGetData, SecretsGetErrors, SecretsGetResponses, SecretsListData, SecretsListErrors, SecretsListResponses, SecretsReplaceData, SecretsReplaceErrors, SecretsReplaceResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensGetData, TokensGetErrors, TokensGetResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, VmsCreateData, VmsCreateErrors, VmsCreateResponses, VmsDeleteData, VmsDeleteErrors, VmsDeleteResponses, VmsEventsData, VmsEventsErrors, VmsEventsResponses, VmsGetData, VmsGetErrors, VmsGetResponses, VmsListData, VmsListErrors, VmsListResponses, VmsResetData, VmsResetErrors, VmsResetResponses, VmsRestartData, VmsRestartErrors, VmsRestartResponses, VmsStartData, VmsStartErrors, VmsStartResponses, VmsStopData, VmsStopErrors, VmsStopResponses, VmsUpdateData, VmsUpdateErrors, VmsUpdateResponses, VmsWaitData, VmsWaitErrors, VmsWaitResponses, WalletsGetData, WalletsGetErrors, WalletsGetResponses, WalletsListTransactionsData, WalletsListTransactionsErrors, WalletsListTransactionsResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,49 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: keyof ClientMeta extends never ? Record<string, unknown> : ClientMeta;
 };
+
+/**
+ * Return an account to the default quota.
+ */
+export const adminQuotasReset = <ThrowOnError extends boolean = false>(options: Options<AdminQuotasResetData, ThrowOnError>): RequestResult<AdminQuotasResetResponses, AdminQuotasResetErrors, ThrowOnError> => (options.client ?? client).delete<AdminQuotasResetResponses, AdminQuotasResetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/accounts/{accountId}/quota',
+    ...options
+});
+
+/**
+ * An account's quota (its own or the defaults) and usage.
+ */
+export const adminQuotasGet = <ThrowOnError extends boolean = false>(options: Options<AdminQuotasGetData, ThrowOnError>): RequestResult<AdminQuotasGetResponses, AdminQuotasGetErrors, ThrowOnError> => (options.client ?? client).get<AdminQuotasGetResponses, AdminQuotasGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/accounts/{accountId}/quota',
+    ...options
+});
+
+/**
+ * Set an account's quota. A lower quota stops nothing that runs; it refuses new VMs beyond it.
+ */
+export const adminQuotasPut = <ThrowOnError extends boolean = false>(options: Options<AdminQuotasPutData, ThrowOnError>): RequestResult<AdminQuotasPutResponses, AdminQuotasPutErrors, ThrowOnError> => (options.client ?? client).put<AdminQuotasPutResponses, AdminQuotasPutErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/accounts/{accountId}/quota',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
 
 /**
  * An account's wallet (platform admins).
@@ -132,6 +175,143 @@ export const adminEpochsGet = <ThrowOnError extends boolean = false>(options: Op
         }],
     url: '/admin/v1/epochs/{number}',
     ...options
+});
+
+/**
+ * Gateway tokens not revoked, oldest first (never their secrets).
+ */
+export const adminGatewayTokensList = <ThrowOnError extends boolean = false>(options?: Options<AdminGatewayTokensListData, ThrowOnError>): RequestResult<AdminGatewayTokensListResponses, AdminGatewayTokensListErrors, ThrowOnError> => (options?.client ?? client).get<AdminGatewayTokensListResponses, AdminGatewayTokensListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/gateway-tokens',
+    ...options
+});
+
+/**
+ * Issue a token for an edge gateway, for some zones or all. Its secret is in this response only.
+ */
+export const adminGatewayTokensIssue = <ThrowOnError extends boolean = false>(options: Options<AdminGatewayTokensIssueData, ThrowOnError>): RequestResult<AdminGatewayTokensIssueResponses, AdminGatewayTokensIssueErrors, ThrowOnError> => (options.client ?? client).post<AdminGatewayTokensIssueResponses, AdminGatewayTokensIssueErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/gateway-tokens',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Revoke a gateway token; it stops working at once.
+ */
+export const adminGatewayTokensRevoke = <ThrowOnError extends boolean = false>(options: Options<AdminGatewayTokensRevokeData, ThrowOnError>): RequestResult<AdminGatewayTokensRevokeResponses, AdminGatewayTokensRevokeErrors, ThrowOnError> => (options.client ?? client).delete<AdminGatewayTokensRevokeResponses, AdminGatewayTokensRevokeErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/gateway-tokens/{tokenId}',
+    ...options
+});
+
+/**
+ * Add an image.
+ */
+export const adminCatalogCreateImage = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogCreateImageData, ThrowOnError>): RequestResult<AdminCatalogCreateImageResponses, AdminCatalogCreateImageErrors, ThrowOnError> => (options.client ?? client).post<AdminCatalogCreateImageResponses, AdminCatalogCreateImageErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/images',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete an image no live VM uses.
+ */
+export const adminCatalogDeleteImage = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogDeleteImageData, ThrowOnError>): RequestResult<AdminCatalogDeleteImageResponses, AdminCatalogDeleteImageErrors, ThrowOnError> => (options.client ?? client).delete<AdminCatalogDeleteImageResponses, AdminCatalogDeleteImageErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/images/{image}',
+    ...options
+});
+
+/**
+ * Change an image; `enabled: false` deprecates it (no new VMs).
+ */
+export const adminCatalogUpdateImage = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogUpdateImageData, ThrowOnError>): RequestResult<AdminCatalogUpdateImageResponses, AdminCatalogUpdateImageErrors, ThrowOnError> => (options.client ?? client).patch<AdminCatalogUpdateImageResponses, AdminCatalogUpdateImageErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/images/{image}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Add an instance type. Price it in a new price list version (POST /admin/v1/prices).
+ */
+export const adminCatalogCreateInstanceType = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogCreateInstanceTypeData, ThrowOnError>): RequestResult<AdminCatalogCreateInstanceTypeResponses, AdminCatalogCreateInstanceTypeErrors, ThrowOnError> => (options.client ?? client).post<AdminCatalogCreateInstanceTypeResponses, AdminCatalogCreateInstanceTypeErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/instance-types',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete an instance type no live VM has.
+ */
+export const adminCatalogDeleteInstanceType = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogDeleteInstanceTypeData, ThrowOnError>): RequestResult<AdminCatalogDeleteInstanceTypeResponses, AdminCatalogDeleteInstanceTypeErrors, ThrowOnError> => (options.client ?? client).delete<AdminCatalogDeleteInstanceTypeResponses, AdminCatalogDeleteInstanceTypeErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/instance-types/{instanceType}',
+    ...options
+});
+
+/**
+ * Change an instance type; VMs already created keep their size. `enabled: false` retires it.
+ */
+export const adminCatalogUpdateInstanceType = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogUpdateInstanceTypeData, ThrowOnError>): RequestResult<AdminCatalogUpdateInstanceTypeResponses, AdminCatalogUpdateInstanceTypeErrors, ThrowOnError> => (options.client ?? client).patch<AdminCatalogUpdateInstanceTypeResponses, AdminCatalogUpdateInstanceTypeErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/instance-types/{instanceType}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -298,6 +478,53 @@ export const adminPricingGet = <ThrowOnError extends boolean = false>(options: O
         }],
     url: '/admin/v1/prices/{priceListId}',
     ...options
+});
+
+/**
+ * Add a zone.
+ */
+export const adminCatalogCreateZone = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogCreateZoneData, ThrowOnError>): RequestResult<AdminCatalogCreateZoneResponses, AdminCatalogCreateZoneErrors, ThrowOnError> => (options.client ?? client).post<AdminCatalogCreateZoneResponses, AdminCatalogCreateZoneErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/zones',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a zone no live VM is in.
+ */
+export const adminCatalogDeleteZone = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogDeleteZoneData, ThrowOnError>): RequestResult<AdminCatalogDeleteZoneResponses, AdminCatalogDeleteZoneErrors, ThrowOnError> => (options.client ?? client).delete<AdminCatalogDeleteZoneResponses, AdminCatalogDeleteZoneErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/zones/{zone}',
+    ...options
+});
+
+/**
+ * Change a zone; `enabled: false` retires it (no new VMs, existing ones keep running).
+ */
+export const adminCatalogUpdateZone = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogUpdateZoneData, ThrowOnError>): RequestResult<AdminCatalogUpdateZoneResponses, AdminCatalogUpdateZoneErrors, ThrowOnError> => (options.client ?? client).patch<AdminCatalogUpdateZoneResponses, AdminCatalogUpdateZoneErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/zones/{zone}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -641,6 +868,19 @@ export const accountOperationsGet = <ThrowOnError extends boolean = false>(optio
             type: 'http'
         }],
     url: '/v1/accounts/{accountId}/operations/{operationId}',
+    ...options
+});
+
+/**
+ * The account's limits on live VMs and what its live VMs hold now.
+ */
+export const quotasGet = <ThrowOnError extends boolean = false>(options: Options<QuotasGetData, ThrowOnError>): RequestResult<QuotasGetResponses, QuotasGetErrors, ThrowOnError> => (options.client ?? client).get<QuotasGetResponses, QuotasGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/quota',
     ...options
 });
 
@@ -1001,6 +1241,26 @@ export const authSignup = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
+ * OS images VMs boot from, with the smallest root disk each needs; in name order.
+ */
+export const catalogListImages = <ThrowOnError extends boolean = false>(options?: Options<CatalogListImagesData, ThrowOnError>): RequestResult<CatalogListImagesResponses, CatalogListImagesErrors, ThrowOnError> => (options?.client ?? client).get<CatalogListImagesResponses, CatalogListImagesErrors, ThrowOnError>({ url: '/v1/images', ...options });
+
+/**
+ * One image.
+ */
+export const catalogGetImage = <ThrowOnError extends boolean = false>(options: Options<CatalogGetImageData, ThrowOnError>): RequestResult<CatalogGetImageResponses, CatalogGetImageErrors, ThrowOnError> => (options.client ?? client).get<CatalogGetImageResponses, CatalogGetImageErrors, ThrowOnError>({ url: '/v1/images/{image}', ...options });
+
+/**
+ * VM sizes with their price per hour in the price list in effect now; in name order.
+ */
+export const catalogListInstanceTypes = <ThrowOnError extends boolean = false>(options?: Options<CatalogListInstanceTypesData, ThrowOnError>): RequestResult<CatalogListInstanceTypesResponses, CatalogListInstanceTypesErrors, ThrowOnError> => (options?.client ?? client).get<CatalogListInstanceTypesResponses, CatalogListInstanceTypesErrors, ThrowOnError>({ url: '/v1/instance-types', ...options });
+
+/**
+ * One instance type, with its current price.
+ */
+export const catalogGetInstanceType = <ThrowOnError extends boolean = false>(options: Options<CatalogGetInstanceTypeData, ThrowOnError>): RequestResult<CatalogGetInstanceTypeResponses, CatalogGetInstanceTypeErrors, ThrowOnError> => (options.client ?? client).get<CatalogGetInstanceTypeResponses, CatalogGetInstanceTypeErrors, ThrowOnError>({ url: '/v1/instance-types/{instanceType}', ...options });
+
+/**
  * Who the caller is: user, token scopes, and the accounts they can act on.
  */
 export const accountsMe = <ThrowOnError extends boolean = false>(options?: Options<AccountsMeData, ThrowOnError>): RequestResult<AccountsMeResponses, AccountsMeErrors, ThrowOnError> => (options?.client ?? client).get<AccountsMeResponses, AccountsMeErrors, ThrowOnError>({
@@ -1031,3 +1291,13 @@ export const depositWebhookReceive = <ThrowOnError extends boolean = false>(opti
         ...options.headers
     }
 });
+
+/**
+ * Zones VMs can be placed in, with their DNS suffix and public UDP port pool; in name order.
+ */
+export const catalogListZones = <ThrowOnError extends boolean = false>(options?: Options<CatalogListZonesData, ThrowOnError>): RequestResult<CatalogListZonesResponses, CatalogListZonesErrors, ThrowOnError> => (options?.client ?? client).get<CatalogListZonesResponses, CatalogListZonesErrors, ThrowOnError>({ url: '/v1/zones', ...options });
+
+/**
+ * One zone.
+ */
+export const catalogGetZone = <ThrowOnError extends boolean = false>(options: Options<CatalogGetZoneData, ThrowOnError>): RequestResult<CatalogGetZoneResponses, CatalogGetZoneErrors, ThrowOnError> => (options.client ?? client).get<CatalogGetZoneResponses, CatalogGetZoneErrors, ThrowOnError>({ url: '/v1/zones/{zone}', ...options });

@@ -12,6 +12,25 @@ export type AccountPage = {
     nextCursor: string | null;
 };
 
+export type AccountQuotaResponseDto = {
+    accountId: string;
+    maxMemoryMib: number;
+    maxVcpu: number;
+    maxVms: number;
+    /**
+     * `account`: set by a platform admin for this account; `default`: the platform defaults.
+     */
+    source: 'default' | 'account';
+    /**
+     * When an admin last set it; null for the defaults.
+     */
+    updatedAt: string | null;
+    /**
+     * What the account’s live VMs hold now.
+     */
+    usage: QuotaUsageDto;
+};
+
 export type AccountResponseDto = {
     createdAt: string;
     id: string;
@@ -159,6 +178,58 @@ export type CreateApiTokenDto = {
     scopes: Array<'vms:read' | 'vms:write' | 'volumes:read' | 'volumes:write' | 'secrets:write' | 'wallet:read' | 'nodes:read' | 'nodes:write' | 'tokens:write'>;
 };
 
+export type CreateGatewayTokenDto = {
+    name: string;
+    /**
+     * Zones the gateway may read; every zone if omitted or empty.
+     */
+    zones?: Array<string>;
+};
+
+export type CreateImageDto = {
+    arch?: 'x86_64' | 'arm64';
+    displayName: string;
+    /**
+     * False deprecates the image: no new VMs, existing ones keep it.
+     */
+    enabled?: boolean;
+    /**
+     * Smallest root disk a VM with this image may have, GiB.
+     */
+    minDiskGib: number;
+    /**
+     * Lowercase letters, digits, dots and inner hyphens.
+     */
+    name: string;
+    osFamily: string;
+    osVersion: string;
+    sourceUrl?: string;
+};
+
+export type CreateInstanceTypeDto = {
+    /**
+     * False retires the type: no new VMs, existing ones keep running.
+     */
+    enabled?: boolean;
+    gpuCount?: number;
+    /**
+     * GPU model, with gpuCount above 0.
+     */
+    gpuModel?: string;
+    /**
+     * Memory in MiB, from 512 to 262144 (256 GiB).
+     */
+    memoryMib: number;
+    /**
+     * `<series><generation>.<size>`; prices are looked up by this name.
+     */
+    name: string;
+    /**
+     * At most 64.
+     */
+    vcpu: number;
+};
+
 export type CreatePriceListDto = {
     /**
      * The start of a future hour (UTC) from which this version applies; defaults to the start of the next hour.
@@ -245,6 +316,26 @@ export type CreateVmDto = {
     zone: string;
 };
 
+export type CreateZoneDto = {
+    displayName: string;
+    /**
+     * False retires the zone: no new VMs, existing ones keep running.
+     */
+    enabled?: boolean;
+    /**
+     * A DNS label: one label of every entrypoint name in the zone.
+     */
+    name: string;
+    /**
+     * Last port of the public UDP port pool (included).
+     */
+    udpPortMax: number;
+    /**
+     * First port of the public UDP port pool.
+     */
+    udpPortMin: number;
+};
+
 export type CreatedApiTokenDto = {
     createdAt: string;
     /**
@@ -260,6 +351,28 @@ export type CreatedApiTokenDto = {
      * The secret, starting with `smk_`. Shown only in this response; store it now.
      */
     token: string;
+};
+
+export type CreatedGatewayTokenDto = {
+    createdAt: string;
+    /**
+     * Who issued it (`user:<id>`).
+     */
+    createdBy: string;
+    id: string;
+    /**
+     * Last use, to the minute.
+     */
+    lastUsedAt: string | null;
+    name: string;
+    /**
+     * The secret, starting with `smg_`. Shown only in this response; store it now.
+     */
+    token: string;
+    /**
+     * Zones the gateway may read; empty means every zone.
+     */
+    zones: Array<string>;
 };
 
 export type CreditWalletDto = {
@@ -494,6 +607,32 @@ export type FieldErrorDto = {
     message: string;
 };
 
+export type GatewayTokenPage = {
+    items: Array<GatewayTokenResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type GatewayTokenResponseDto = {
+    createdAt: string;
+    /**
+     * Who issued it (`user:<id>`).
+     */
+    createdBy: string;
+    id: string;
+    /**
+     * Last use, to the minute.
+     */
+    lastUsedAt: string | null;
+    name: string;
+    /**
+     * Zones the gateway may read; empty means every zone.
+     */
+    zones: Array<string>;
+};
+
 export type GpuDto = {
     count: number;
     model: string;
@@ -552,6 +691,44 @@ export type HeartbeatVmDto = {
     state: 'provisioning' | 'running' | 'stopped' | 'failed';
 };
 
+export type ImagePage = {
+    items: Array<ImageResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type ImageResponseDto = {
+    arch: 'x86_64' | 'arm64';
+    createdAt: string;
+    displayName: string;
+    /**
+     * Whether new VMs may use the image.
+     */
+    enabled: boolean;
+    /**
+     * Smallest root disk a VM with this image may have, GiB.
+     */
+    minDiskGib: number;
+    name: string;
+    osFamily: string;
+    osVersion: string;
+    /**
+     * Where node agents fetch the image from.
+     */
+    sourceUrl: string | null;
+    updatedAt: string;
+};
+
+export type InstanceTypePage = {
+    items: Array<InstanceTypeResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
 export type InstanceTypePriceDto = {
     /**
      * Instance type name as in the catalog.
@@ -569,6 +746,33 @@ export type InstanceTypePriceResponseDto = {
      * Price per hour of running. Micro-units (1,000,000 per currency unit) as a decimal string.
      */
     perHour: string;
+};
+
+export type InstanceTypeResponseDto = {
+    createdAt: string;
+    currency: string;
+    /**
+     * Whether new VMs may use the type.
+     */
+    enabled: boolean;
+    gpuCount: number;
+    gpuModel: string | null;
+    /**
+     * Memory in MiB.
+     */
+    memoryMib: number;
+    name: string;
+    /**
+     * Price per hour of running in the price list in effect now. Micro-units (1,000,000 per currency unit) as a decimal string; null when that list has no price for the type.
+     */
+    pricePerHour: string | null;
+    /**
+     * s (1 vCPU : 2 GiB), u (1:4), m (1:8), or an admin-defined series.
+     */
+    series: string;
+    size: string;
+    updatedAt: string;
+    vcpu: number;
 };
 
 export type JailNodeDto = {
@@ -976,6 +1180,36 @@ export type ProofChallengeDto = {
     sequence: number;
 };
 
+export type PutQuotaDto = {
+    /**
+     * Memory its live VMs may have in total, MiB.
+     */
+    maxMemoryMib: number;
+    /**
+     * vCPUs its live VMs may have in total.
+     */
+    maxVcpu: number;
+    /**
+     * Live VMs the account may have.
+     */
+    maxVms: number;
+};
+
+export type QuotaUsageDto = {
+    /**
+     * Memory of the live VMs, MiB.
+     */
+    memoryMib: number;
+    /**
+     * vCPUs of the live VMs.
+     */
+    vcpu: number;
+    /**
+     * Live VMs (not deleted).
+     */
+    vms: number;
+};
+
 export type ReadinessChecksDto = {
     postgres: 'ok' | 'failing';
     redis: 'ok' | 'failing';
@@ -1148,6 +1382,30 @@ export type UpdateAccountDto = {
     name: string;
 };
 
+export type UpdateImageDto = {
+    arch?: 'x86_64' | 'arm64';
+    displayName?: string;
+    enabled?: boolean;
+    minDiskGib?: number;
+    osFamily?: string;
+    osVersion?: string;
+    /**
+     * null removes it.
+     */
+    sourceUrl?: string | null;
+};
+
+export type UpdateInstanceTypeDto = {
+    enabled?: boolean;
+    gpuCount?: number;
+    gpuModel?: string | null;
+    memoryMib?: number;
+    /**
+     * Existing VMs keep the size they were created with.
+     */
+    vcpu?: number;
+};
+
 export type UpdateMemberDto = {
     role: 'viewer' | 'member' | 'admin' | 'owner';
 };
@@ -1164,6 +1422,16 @@ export type UpdateVmDto = {
      */
     name?: string;
     runStrategy?: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
+};
+
+export type UpdateZoneDto = {
+    displayName?: string;
+    enabled?: boolean;
+    udpPortMax?: number;
+    /**
+     * UDP ports already allocated keep their number, even outside a narrowed pool.
+     */
+    udpPortMin?: number;
 };
 
 export type VmAcceptedDto = {
@@ -1384,6 +1652,31 @@ export type WalletTransactionResponseDto = {
     type: LedgerTransactionType;
 };
 
+export type ZonePage = {
+    items: Array<ZoneResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type ZoneResponseDto = {
+    createdAt: string;
+    displayName: string;
+    /**
+     * Entrypoints of VMs in the zone are `vm-<name>-<id>.<dnsSuffix>`.
+     */
+    dnsSuffix: string;
+    /**
+     * Whether the zone takes new VMs.
+     */
+    enabled: boolean;
+    name: string;
+    udpPortMax: number;
+    udpPortMin: number;
+    updatedAt: string;
+};
+
 export type CreateSecretDtoWritable = {
     /**
      * Unique in the account: 1-64 lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit.
@@ -1394,6 +1687,125 @@ export type CreateSecretDtoWritable = {
      */
     value: string;
 };
+
+export type AdminQuotasResetData = {
+    body?: never;
+    path: {
+        accountId: string;
+    };
+    query?: never;
+    url: '/admin/v1/accounts/{accountId}/quota';
+};
+
+export type AdminQuotasResetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminQuotasResetError = AdminQuotasResetErrors[keyof AdminQuotasResetErrors];
+
+export type AdminQuotasResetResponses = {
+    /**
+     * The defaults apply.
+     */
+    204: void;
+};
+
+export type AdminQuotasResetResponse = AdminQuotasResetResponses[keyof AdminQuotasResetResponses];
+
+export type AdminQuotasGetData = {
+    body?: never;
+    path: {
+        accountId: string;
+    };
+    query?: never;
+    url: '/admin/v1/accounts/{accountId}/quota';
+};
+
+export type AdminQuotasGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminQuotasGetError = AdminQuotasGetErrors[keyof AdminQuotasGetErrors];
+
+export type AdminQuotasGetResponses = {
+    200: AccountQuotaResponseDto;
+};
+
+export type AdminQuotasGetResponse = AdminQuotasGetResponses[keyof AdminQuotasGetResponses];
+
+export type AdminQuotasPutData = {
+    body: PutQuotaDto;
+    path: {
+        accountId: string;
+    };
+    query?: never;
+    url: '/admin/v1/accounts/{accountId}/quota';
+};
+
+export type AdminQuotasPutErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminQuotasPutError = AdminQuotasPutErrors[keyof AdminQuotasPutErrors];
+
+export type AdminQuotasPutResponses = {
+    200: AccountQuotaResponseDto;
+};
+
+export type AdminQuotasPutResponse = AdminQuotasPutResponses[keyof AdminQuotasPutResponses];
 
 export type AdminWalletsGetData = {
     body?: never;
@@ -1774,6 +2186,424 @@ export type AdminEpochsGetResponses = {
 };
 
 export type AdminEpochsGetResponse = AdminEpochsGetResponses[keyof AdminEpochsGetResponses];
+
+export type AdminGatewayTokensListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/admin/v1/gateway-tokens';
+};
+
+export type AdminGatewayTokensListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminGatewayTokensListError = AdminGatewayTokensListErrors[keyof AdminGatewayTokensListErrors];
+
+export type AdminGatewayTokensListResponses = {
+    200: GatewayTokenPage;
+};
+
+export type AdminGatewayTokensListResponse = AdminGatewayTokensListResponses[keyof AdminGatewayTokensListResponses];
+
+export type AdminGatewayTokensIssueData = {
+    body: CreateGatewayTokenDto;
+    path?: never;
+    query?: never;
+    url: '/admin/v1/gateway-tokens';
+};
+
+export type AdminGatewayTokensIssueErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminGatewayTokensIssueError = AdminGatewayTokensIssueErrors[keyof AdminGatewayTokensIssueErrors];
+
+export type AdminGatewayTokensIssueResponses = {
+    201: CreatedGatewayTokenDto;
+};
+
+export type AdminGatewayTokensIssueResponse = AdminGatewayTokensIssueResponses[keyof AdminGatewayTokensIssueResponses];
+
+export type AdminGatewayTokensRevokeData = {
+    body?: never;
+    path: {
+        tokenId: string;
+    };
+    query?: never;
+    url: '/admin/v1/gateway-tokens/{tokenId}';
+};
+
+export type AdminGatewayTokensRevokeErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminGatewayTokensRevokeError = AdminGatewayTokensRevokeErrors[keyof AdminGatewayTokensRevokeErrors];
+
+export type AdminGatewayTokensRevokeResponses = {
+    /**
+     * Revoked.
+     */
+    204: void;
+};
+
+export type AdminGatewayTokensRevokeResponse = AdminGatewayTokensRevokeResponses[keyof AdminGatewayTokensRevokeResponses];
+
+export type AdminCatalogCreateImageData = {
+    body: CreateImageDto;
+    path?: never;
+    query?: never;
+    url: '/admin/v1/images';
+};
+
+export type AdminCatalogCreateImageErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogCreateImageError = AdminCatalogCreateImageErrors[keyof AdminCatalogCreateImageErrors];
+
+export type AdminCatalogCreateImageResponses = {
+    201: ImageResponseDto;
+};
+
+export type AdminCatalogCreateImageResponse = AdminCatalogCreateImageResponses[keyof AdminCatalogCreateImageResponses];
+
+export type AdminCatalogDeleteImageData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        image: string;
+    };
+    query?: never;
+    url: '/admin/v1/images/{image}';
+};
+
+export type AdminCatalogDeleteImageErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogDeleteImageError = AdminCatalogDeleteImageErrors[keyof AdminCatalogDeleteImageErrors];
+
+export type AdminCatalogDeleteImageResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type AdminCatalogDeleteImageResponse = AdminCatalogDeleteImageResponses[keyof AdminCatalogDeleteImageResponses];
+
+export type AdminCatalogUpdateImageData = {
+    body: UpdateImageDto;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        image: string;
+    };
+    query?: never;
+    url: '/admin/v1/images/{image}';
+};
+
+export type AdminCatalogUpdateImageErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogUpdateImageError = AdminCatalogUpdateImageErrors[keyof AdminCatalogUpdateImageErrors];
+
+export type AdminCatalogUpdateImageResponses = {
+    200: ImageResponseDto;
+};
+
+export type AdminCatalogUpdateImageResponse = AdminCatalogUpdateImageResponses[keyof AdminCatalogUpdateImageResponses];
+
+export type AdminCatalogCreateInstanceTypeData = {
+    body: CreateInstanceTypeDto;
+    path?: never;
+    query?: never;
+    url: '/admin/v1/instance-types';
+};
+
+export type AdminCatalogCreateInstanceTypeErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogCreateInstanceTypeError = AdminCatalogCreateInstanceTypeErrors[keyof AdminCatalogCreateInstanceTypeErrors];
+
+export type AdminCatalogCreateInstanceTypeResponses = {
+    201: InstanceTypeResponseDto;
+};
+
+export type AdminCatalogCreateInstanceTypeResponse = AdminCatalogCreateInstanceTypeResponses[keyof AdminCatalogCreateInstanceTypeResponses];
+
+export type AdminCatalogDeleteInstanceTypeData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        instanceType: string;
+    };
+    query?: never;
+    url: '/admin/v1/instance-types/{instanceType}';
+};
+
+export type AdminCatalogDeleteInstanceTypeErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogDeleteInstanceTypeError = AdminCatalogDeleteInstanceTypeErrors[keyof AdminCatalogDeleteInstanceTypeErrors];
+
+export type AdminCatalogDeleteInstanceTypeResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type AdminCatalogDeleteInstanceTypeResponse = AdminCatalogDeleteInstanceTypeResponses[keyof AdminCatalogDeleteInstanceTypeResponses];
+
+export type AdminCatalogUpdateInstanceTypeData = {
+    body: UpdateInstanceTypeDto;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        instanceType: string;
+    };
+    query?: never;
+    url: '/admin/v1/instance-types/{instanceType}';
+};
+
+export type AdminCatalogUpdateInstanceTypeErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogUpdateInstanceTypeError = AdminCatalogUpdateInstanceTypeErrors[keyof AdminCatalogUpdateInstanceTypeErrors];
+
+export type AdminCatalogUpdateInstanceTypeResponses = {
+    200: InstanceTypeResponseDto;
+};
+
+export type AdminCatalogUpdateInstanceTypeResponse = AdminCatalogUpdateInstanceTypeResponses[keyof AdminCatalogUpdateInstanceTypeResponses];
 
 export type AdminLedgerReconcileData = {
     body?: never;
@@ -2262,6 +3092,155 @@ export type AdminPricingGetResponses = {
 };
 
 export type AdminPricingGetResponse = AdminPricingGetResponses[keyof AdminPricingGetResponses];
+
+export type AdminCatalogCreateZoneData = {
+    body: CreateZoneDto;
+    path?: never;
+    query?: never;
+    url: '/admin/v1/zones';
+};
+
+export type AdminCatalogCreateZoneErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogCreateZoneError = AdminCatalogCreateZoneErrors[keyof AdminCatalogCreateZoneErrors];
+
+export type AdminCatalogCreateZoneResponses = {
+    201: ZoneResponseDto;
+};
+
+export type AdminCatalogCreateZoneResponse = AdminCatalogCreateZoneResponses[keyof AdminCatalogCreateZoneResponses];
+
+export type AdminCatalogDeleteZoneData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        zone: string;
+    };
+    query?: never;
+    url: '/admin/v1/zones/{zone}';
+};
+
+export type AdminCatalogDeleteZoneErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogDeleteZoneError = AdminCatalogDeleteZoneErrors[keyof AdminCatalogDeleteZoneErrors];
+
+export type AdminCatalogDeleteZoneResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type AdminCatalogDeleteZoneResponse = AdminCatalogDeleteZoneResponses[keyof AdminCatalogDeleteZoneResponses];
+
+export type AdminCatalogUpdateZoneData = {
+    body: UpdateZoneDto;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        zone: string;
+    };
+    query?: never;
+    url: '/admin/v1/zones/{zone}';
+};
+
+export type AdminCatalogUpdateZoneErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogUpdateZoneError = AdminCatalogUpdateZoneErrors[keyof AdminCatalogUpdateZoneErrors];
+
+export type AdminCatalogUpdateZoneResponses = {
+    200: ZoneResponseDto;
+};
+
+export type AdminCatalogUpdateZoneResponse = AdminCatalogUpdateZoneResponses[keyof AdminCatalogUpdateZoneResponses];
 
 export type AgentAssignmentsListData = {
     body?: never;
@@ -3271,6 +4250,45 @@ export type AccountOperationsGetResponses = {
 };
 
 export type AccountOperationsGetResponse = AccountOperationsGetResponses[keyof AccountOperationsGetResponses];
+
+export type QuotasGetData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/quota';
+};
+
+export type QuotasGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type QuotasGetError = QuotasGetErrors[keyof QuotasGetErrors];
+
+export type QuotasGetResponses = {
+    200: AccountQuotaResponseDto;
+};
+
+export type QuotasGetResponse = QuotasGetResponses[keyof QuotasGetResponses];
 
 export type SecretsListData = {
     body?: never;
@@ -4510,6 +5528,140 @@ export type AuthSignupResponses = {
 
 export type AuthSignupResponse = AuthSignupResponses[keyof AuthSignupResponses];
 
+export type CatalogListImagesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only entries that take new VMs (true) or only retired ones (false); both if omitted.
+         */
+        enabled?: boolean;
+    };
+    url: '/v1/images';
+};
+
+export type CatalogListImagesErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type CatalogListImagesError = CatalogListImagesErrors[keyof CatalogListImagesErrors];
+
+export type CatalogListImagesResponses = {
+    200: ImagePage;
+};
+
+export type CatalogListImagesResponse = CatalogListImagesResponses[keyof CatalogListImagesResponses];
+
+export type CatalogGetImageData = {
+    body?: never;
+    path: {
+        image: string;
+    };
+    query?: never;
+    url: '/v1/images/{image}';
+};
+
+export type CatalogGetImageErrors = {
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type CatalogGetImageError = CatalogGetImageErrors[keyof CatalogGetImageErrors];
+
+export type CatalogGetImageResponses = {
+    200: ImageResponseDto;
+};
+
+export type CatalogGetImageResponse = CatalogGetImageResponses[keyof CatalogGetImageResponses];
+
+export type CatalogListInstanceTypesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only entries that take new VMs (true) or only retired ones (false); both if omitted.
+         */
+        enabled?: boolean;
+    };
+    url: '/v1/instance-types';
+};
+
+export type CatalogListInstanceTypesErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type CatalogListInstanceTypesError = CatalogListInstanceTypesErrors[keyof CatalogListInstanceTypesErrors];
+
+export type CatalogListInstanceTypesResponses = {
+    200: InstanceTypePage;
+};
+
+export type CatalogListInstanceTypesResponse = CatalogListInstanceTypesResponses[keyof CatalogListInstanceTypesResponses];
+
+export type CatalogGetInstanceTypeData = {
+    body?: never;
+    path: {
+        instanceType: string;
+    };
+    query?: never;
+    url: '/v1/instance-types/{instanceType}';
+};
+
+export type CatalogGetInstanceTypeErrors = {
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type CatalogGetInstanceTypeError = CatalogGetInstanceTypeErrors[keyof CatalogGetInstanceTypeErrors];
+
+export type CatalogGetInstanceTypeResponses = {
+    200: InstanceTypeResponseDto;
+};
+
+export type CatalogGetInstanceTypeResponse = CatalogGetInstanceTypeResponses[keyof CatalogGetInstanceTypeResponses];
+
 export type AccountsMeData = {
     body?: never;
     path?: never;
@@ -4609,3 +5761,70 @@ export type DepositWebhookReceiveResponses = {
 };
 
 export type DepositWebhookReceiveResponse = DepositWebhookReceiveResponses[keyof DepositWebhookReceiveResponses];
+
+export type CatalogListZonesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only entries that take new VMs (true) or only retired ones (false); both if omitted.
+         */
+        enabled?: boolean;
+    };
+    url: '/v1/zones';
+};
+
+export type CatalogListZonesErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type CatalogListZonesError = CatalogListZonesErrors[keyof CatalogListZonesErrors];
+
+export type CatalogListZonesResponses = {
+    200: ZonePage;
+};
+
+export type CatalogListZonesResponse = CatalogListZonesResponses[keyof CatalogListZonesResponses];
+
+export type CatalogGetZoneData = {
+    body?: never;
+    path: {
+        zone: string;
+    };
+    query?: never;
+    url: '/v1/zones/{zone}';
+};
+
+export type CatalogGetZoneErrors = {
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type CatalogGetZoneError = CatalogGetZoneErrors[keyof CatalogGetZoneErrors];
+
+export type CatalogGetZoneResponses = {
+    200: ZoneResponseDto;
+};
+
+export type CatalogGetZoneResponse = CatalogGetZoneResponses[keyof CatalogGetZoneResponses];

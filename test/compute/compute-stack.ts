@@ -1,6 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { adminNodesGet, authSignup } from '@statemesh/sdk';
 import { loadConfig, type AppConfig } from '@statemesh/config';
+import { seedCatalog } from '@statemesh/compute';
 import { PrismaService } from '@statemesh/database';
 import { NodeAgent, SimulatorDriver, type NodeAgentOptions } from '../../apps/node-agent/src';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
@@ -133,28 +134,8 @@ export class ComputeStack {
   }
 }
 
-/** The catalog rows the compute suites use. */
+/** The standard catalog, plus a zone whose UDP pool holds two ports. */
 export async function seedTestCatalog(prisma: PrismaService): Promise<void> {
-  await prisma.zone.createMany({
-    data: [
-      { name: 'eu-west', displayName: 'EU West', udpPortMin: 20000, udpPortMax: 29999 },
-      { name: 'tiny-udp', displayName: 'Tiny UDP pool', udpPortMin: 30000, udpPortMax: 30001 },
-    ],
-    skipDuplicates: true,
-  });
-  await prisma.image.createMany({
-    data: [
-      { name: 'ubuntu-24.04', displayName: 'Ubuntu 24.04 LTS', osFamily: 'ubuntu', osVersion: '24.04', minDiskGib: 10 },
-      { name: 'fedora-41', displayName: 'Fedora 41', osFamily: 'fedora', osVersion: '41', minDiskGib: 10 },
-    ],
-    skipDuplicates: true,
-  });
-  await prisma.instanceType.createMany({
-    data: [
-      { name: 's1.small', series: 's', size: 'small', vcpu: 1, memoryMib: 2048 },
-      { name: 'u1.medium', series: 'u', size: 'medium', vcpu: 2, memoryMib: 8192 },
-      { name: 'm1.large', series: 'm', size: 'large', vcpu: 4, memoryMib: 32768 },
-    ],
-    skipDuplicates: true,
-  });
+  await seedCatalog(prisma);
+  await prisma.zone.createMany({ data: [{ name: 'tiny-udp', displayName: 'Tiny UDP pool', udpPortMin: 30000, udpPortMax: 30001 }], skipDuplicates: true });
 }

@@ -152,7 +152,7 @@ describe('virtual machines with real workers and simulated node agents', () => {
   it('refuses bad input with problem details and creates nothing', async () => {
     const unknown = await create(vmBody({ zone: 'nowhere', instanceType: 'x9.huge' }));
     expect(unknown.status).toBe(422);
-    expect(unknown.error).toMatchObject({ code: 'vm.invalid_spec' });
+    expect(unknown.error).toMatchObject({ code: 'catalog.unavailable' });
     expect((unknown.error as { errors: Array<{ field: string }> }).errors.map((error) => error.field).sort()).toEqual(['instanceType', 'zone']);
 
     const tooSmall = await create(vmBody({ rootDiskGib: 2 }));

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ComputeModule } from '@statemesh/compute';
+import { CatalogModule, ComputeModule, GatewayTokenGuard, GatewayTokensModule, QuotasModule } from '@statemesh/compute';
 import { ConfigModule, type AppConfig } from '@statemesh/config';
 import { DatabaseModule } from '@statemesh/database';
 import { EtagInterceptor, HttpConventionsModule, IdempotencyInterceptor, ProblemFilter, RESPONSE_SEALER, RateLimitGuard } from '@statemesh/http';
@@ -15,11 +15,25 @@ import { OperationsController } from './operations/operations.controller';
 /**
  * The API process: every bounded context's HTTP surface plus the
  * conventions applied to all of it. Guards run in order (who are you — a
- * user or token, or on agent routes a node — may you, how often);
- * interceptors from the outside in (idempotent replay, then ETag).
+ * user or token, or on agent routes a node, on gateway routes a gateway —
+ * may you, how often); interceptors from the outside in (idempotent replay,
+ * then ETag).
  */
 @Module({
-  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, SecretsModule, WalletsModule, NodesModule, ComputeModule],
+  imports: [
+    DatabaseModule,
+    RedisModule,
+    ObservabilityModule,
+    HttpConventionsModule,
+    IdentityModule,
+    SecretsModule,
+    WalletsModule,
+    NodesModule,
+    CatalogModule,
+    QuotasModule,
+    ComputeModule,
+    GatewayTokensModule,
+  ],
   controllers: [OperationsController],
   providers: [
     // Stored idempotent responses may hold credentials shown once: sealed like account secrets.
@@ -28,6 +42,7 @@ import { OperationsController } from './operations/operations.controller';
     { provide: APP_FILTER, useExisting: ProblemFilter },
     { provide: APP_GUARD, useExisting: AccessGuard },
     { provide: APP_GUARD, useExisting: NodeSessionGuard },
+    { provide: APP_GUARD, useExisting: GatewayTokenGuard },
     { provide: APP_GUARD, useExisting: RateLimitGuard },
     { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
     { provide: APP_INTERCEPTOR, useExisting: EtagInterceptor },

@@ -29,6 +29,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Node session token from POST /agent/v1/sessions (agent routes only).' },
       'node-session',
     )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'smg_ gateway token', description: 'Gateway token issued by a platform admin (gateway routes only).' },
+      'gateway-token',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: operationId });
   return sortDocument(document);

@@ -7,8 +7,6 @@ import { AssignmentRepository } from './assignments/assignment.repository';
 import { OperationRepository } from './operations/operation.repository';
 import { CandidateSnapshot } from './placement/candidate-snapshot';
 import { VmPlacementService } from './placement/vm-placement.service';
-import { CatalogReader } from './vms/catalog-reader';
-import { VmCatalog } from './vms/vm-catalog';
 import { VmLifecycleService } from './vms/vm-lifecycle.service';
 import { VmRepository } from './vms/vm.repository';
 
@@ -26,9 +24,7 @@ import { VmRepository } from './vms/vm.repository';
     CandidateSnapshot,
     VmPlacementService,
     VmLifecycleService,
-    CatalogReader,
-    { provide: VmCatalog, useExisting: CatalogReader },
   ],
-  exports: [VmRepository, OperationRepository, AssignmentRepository, AssignmentIssuer, VmPlacementService, VmLifecycleService, VmCatalog, QueueModule, SecretsModule],
+  exports: [VmRepository, OperationRepository, AssignmentRepository, AssignmentIssuer, VmPlacementService, VmLifecycleService, QueueModule, SecretsModule],
 })
 export class ComputeCoreModule {}

@@ -12,12 +12,6 @@ export interface VmFilters {
   name?: string;
 }
 
-export interface VmUsage {
-  vms: number;
-  vcpu: number;
-  memoryMib: number;
-}
-
 /** A status change and what comes with it, written together. */
 export interface VmStatusUpdate {
   status: VmStatus;
@@ -36,11 +30,6 @@ export class VmRepository {
     const vm = await db.vm.create({ data });
     await db.vmStatusChange.create({ data: { vmId: vm.id, accountId: vm.accountId, status: vm.status, nodeId: null, changedAt: vm.createdAt } });
     return vm;
-  }
-
-  /** The account's admin-set quota, if any. */
-  quotaOf(accountId: string, db: Db = this.prisma) {
-    return db.accountQuota.findUnique({ where: { accountId } });
   }
 
   /** Node ids where VMs of the account's anti-affinity group hold capacity. */
@@ -118,11 +107,6 @@ export class VmRepository {
    */
   async lockAccountQuota(accountId: string, db: Db): Promise<void> {
     await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`quota:${accountId}`}, 0))`;
-  }
-
-  async usage(accountId: string, db: Db = this.prisma): Promise<VmUsage> {
-    const totals = await db.vm.aggregate({ where: { accountId, deletedAt: null }, _count: { _all: true }, _sum: { vcpu: true, memoryMib: true } });
-    return { vms: totals._count._all, vcpu: totals._sum.vcpu ?? 0, memoryMib: totals._sum.memoryMib ?? 0 };
   }
 
   /**

@@ -15,7 +15,9 @@ import { toOperationResponse } from '../operations/operation.mapper';
 import { OperationRepository } from '../operations/operation.repository';
 import { placementRequestOf, VmPlacementService } from '../placement/vm-placement.service';
 import type { CreateVmDto, PlacementPreviewDto, UpdateVmDto, VmAcceptedDto, VmEventDto, VmListQueryDto, VmResponseDto } from './dto/vm.dto';
-import { VmCatalog, type ResolvedVmSpec } from './vm-catalog';
+import { CatalogService } from '../catalog/catalog.service';
+import type { ResolvedVmCatalog } from '../catalog/catalog.types';
+import { QuotasService } from '../quotas/quotas.service';
 import { VmLifecycleService } from './vm-lifecycle.service';
 import { toVmEventResponse, toVmResponse } from './vm.mapper';
 import { VmRepository, type VmWithPorts } from './vm.repository';
@@ -32,7 +34,8 @@ export class VmsService {
     private readonly tx: TransactionRunner,
     private readonly vms: VmRepository,
     private readonly operations: OperationRepository,
-    private readonly catalog: VmCatalog,
+    private readonly catalog: CatalogService,
+    private readonly quotas: QuotasService,
     private readonly lifecycle: VmLifecycleService,
     private readonly placement: VmPlacementService,
     private readonly secrets: SecretsService,
@@ -54,6 +57,8 @@ export class VmsService {
     const halted = input.runStrategy === 'halted';
     try {
       const operationId = await this.tx.run(async (db) => {
+        // Locks the catalog entries until commit, so an admin cannot retire them under a VM being created.
+        await this.catalog.resolveForVm(catalogRequest(input), db);
         await this.enforceQuota(access.accountId, spec, db);
         await this.vms.create(
           {
@@ -210,7 +215,7 @@ export class VmsService {
     return vm;
   }
 
-  private async validate(accountId: string, input: CreateVmDto): Promise<ResolvedVmSpec> {
+  private async validate(accountId: string, input: CreateVmDto): Promise<ResolvedVmCatalog> {
     const problems: FieldError[] = [];
     if (input.labels) problems.push(...labelProblems(input.labels));
     const seen = new Set<string>();
@@ -224,7 +229,7 @@ export class VmsService {
       problems.push(...(await this.cloudInitProblems(accountId, input.cloudInit)));
     }
     if (problems.length > 0) throw new DomainError(VmsErrors['vm.invalid_spec'], problems.map((problem) => problem.message).join('; ') + '.', {}, problems);
-    return this.catalog.resolveForVm({ zone: input.zone, image: input.image, instanceType: input.instanceType, rootDiskGib: input.rootDiskGib });
+    return this.catalog.resolveForVm(catalogRequest(input));
   }
 
   private async cloudInitProblems(accountId: string, template: string): Promise<FieldError[]> {
@@ -239,23 +244,12 @@ export class VmsService {
     return missing.map((name) => ({ field: 'cloudInit', code: 'unknown_secret', message: `cloudInit references secret ${name}, which the account does not have` }));
   }
 
-  private async enforceQuota(accountId: string, spec: ResolvedVmSpec, db?: Db): Promise<void> {
+  private async enforceQuota(accountId: string, spec: ResolvedVmCatalog, db?: Db): Promise<void> {
     if (db) await this.vms.lockAccountQuota(accountId, db);
-    const [row, usage] = await Promise.all([this.vms.quotaOf(accountId, db), this.vms.usage(accountId, db)]);
-    const quota = row ?? this.config.compute.defaultQuota;
-    const over: string[] = [];
-    if (usage.vms + 1 > quota.maxVms) over.push(`${quota.maxVms} VMs`);
-    if (usage.vcpu + spec.instanceType.vcpu > quota.maxVcpu) over.push(`${quota.maxVcpu} vCPU`);
-    if (usage.memoryMib + spec.instanceType.memoryMib > quota.maxMemoryMib) over.push(`${quota.maxMemoryMib} MiB of memory`);
-    if (over.length > 0) {
-      throw new DomainError(VmsErrors['quota.exceeded'], `The account's quota allows at most ${over.join(', ')}; it uses ${usage.vms} VMs, ${usage.vcpu} vCPU and ${usage.memoryMib} MiB.`, {
-        quota: { maxVms: quota.maxVms, maxVcpu: quota.maxVcpu, maxMemoryMib: quota.maxMemoryMib },
-        usage,
-      });
-    }
+    await this.quotas.assertFits(accountId, { vms: 1, vcpu: spec.instanceType.vcpu, memoryMib: spec.instanceType.memoryMib }, db);
   }
 
-  private async addPorts(vmId: string, input: CreateVmDto, spec: ResolvedVmSpec, fqdn: string, db: Db): Promise<void> {
+  private async addPorts(vmId: string, input: CreateVmDto, spec: ResolvedVmCatalog, fqdn: string, db: Db): Promise<void> {
     for (const port of input.ports ?? []) {
       if (port.protocol !== 'udp') {
         await this.vms.addPort({ vmId, protocol: port.protocol, targetPort: port.targetPort, zone: spec.zone.name, fqdn }, db);
@@ -281,6 +275,10 @@ export class VmsService {
       throw error;
     }
   }
+}
+
+function catalogRequest(input: CreateVmDto) {
+  return { zone: input.zone, image: input.image, instanceType: input.instanceType, rootDiskGib: input.rootDiskGib };
 }
 
 function labelProblems(labels: Record<string, unknown>): FieldError[] {
