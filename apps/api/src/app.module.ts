@@ -8,6 +8,7 @@ import { NodeSessionGuard, NodesModule } from '@statemesh/nodes';
 import { ObservabilityModule } from '@statemesh/observability';
 import { RedisModule } from '@statemesh/redis';
 import { EnvelopeResponseSealer, SecretsModule } from '@statemesh/secrets';
+import { VolumesModule } from '@statemesh/storage';
 import { WalletsModule } from '@statemesh/wallets';
 import { OperationsController } from './operations/operations.controller';
 
@@ -18,7 +19,7 @@ import { OperationsController } from './operations/operations.controller';
  * interceptors from the outside in (idempotent replay, then ETag).
  */
 @Module({
-  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, SecretsModule, WalletsModule, NodesModule],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, HttpConventionsModule, IdentityModule, SecretsModule, WalletsModule, NodesModule, VolumesModule],
   controllers: [OperationsController],
   providers: [
     // Stored idempotent responses may hold credentials shown once: sealed like account secrets.
