@@ -383,6 +383,40 @@ describe('volumes', () => {
     });
   });
 
+  it('gives the compute context attach, detach and snapshot records inside its own transactions', async () => {
+    const alice = await signup();
+    const attachments = api.app.get(VolumeAttachmentService);
+    const prisma = api.app.get(PrismaService);
+    const volume = await create(alice, { name: 'for-vm', zone: ZONE, provider: 'statemesh', sizeGib: 2 });
+    const volumeId = volume.data!.id;
+    const vm = await insertVm(alice.accountId);
+
+    expect(await attachments.findAttachable(alice.accountId, volumeId, ZONE)).toMatchObject({ id: volumeId });
+    await expect(attachments.findAttachable(alice.accountId, volumeId, OTHER_ZONE)).rejects.toMatchObject({ code: 'volume.zone_mismatch' });
+    const bob = await signup();
+    await expect(attachments.findAttachable(bob.accountId, volumeId, ZONE)).rejects.toMatchObject({ code: 'volume.unknown', status: 422 });
+
+    // A rolled-back transaction leaves the volume as it was.
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await attachments.markAttached(volumeId, vm, tx);
+        throw new Error('VM creation failed');
+      }),
+    ).rejects.toThrow('VM creation failed');
+    expect((await send(volumesGet({ client: alice.client, path: { ...alice.path, volumeId } }))).data).toMatchObject({ status: 'available' });
+
+    await prisma.$transaction((tx) => attachments.markAttached(volumeId, vm, tx));
+    expect((await attachments.attachedTo(vm)).map((attached) => attached.id)).toEqual([volumeId]);
+    await expect(attachments.findAttachable(alice.accountId, volumeId, ZONE)).rejects.toMatchObject({ code: 'volume.attached_elsewhere' });
+
+    const snapshots = api.app.get(VolumeSnapshotsService);
+    const recorded = await prisma.$transaction((tx) => snapshots.recordSnapshot({ accountId: alice.accountId, volumeId, vmId: vm, name: 'nightly' }, tx));
+    expect(recorded).toMatchObject({ vmId: vm, volumeId, status: 'available', location: 'platform', name: 'nightly' });
+
+    expect(await prisma.$transaction((tx) => attachments.detachAllFromVm(vm, tx))).toEqual([expect.objectContaining({ id: volumeId, status: 'available' })]);
+    expect(await prisma.$transaction((tx) => attachments.markDetached(volumeId, tx))).toBeNull();
+  });
+
   it('snapshots platform volumes at once, restores them (also in another zone), and deletes snapshots', async () => {
     const alice = await signup();
     const volume = await create(alice, { name: 'src', zone: ZONE, provider: 'statemesh', sizeGib: 8 });

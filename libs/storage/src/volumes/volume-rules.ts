@@ -66,11 +66,6 @@ export function resizeVerdict(currentGib: number, requestedGib: number): ResizeV
   return requestedGib > currentGib ? 'grow' : 'shrink';
 }
 
-/** Statuses in which a volume may be resized, renamed or relabelled. */
-export function isChangeable(status: VolumeStatusName): boolean {
-  return status === 'available' || status === 'attached' || status === 'creating';
-}
-
 /** What a create request asks for, as far as the rules care. */
 export interface VolumePlanRequest {
   provider: VolumeProviderName;

@@ -20,7 +20,7 @@ export interface AttachableVm {
   nodeId: string | null;
 }
 
-export type VolumeChanges = Partial<Pick<Volume, 'name' | 'sizeGib' | 'status' | 'statusReason' | 'nodeId'>> & { labels?: Record<string, string> };
+export type VolumeChanges = Partial<Pick<Volume, 'name' | 'sizeGib'>> & { labels?: Record<string, string> };
 
 /** Statuses a volume can be deleted from: nothing holds it. */
 const DELETABLE: VolumeStatus[] = ['creating', 'available', 'lost', 'error'];
@@ -87,24 +87,10 @@ export class VolumeRepository {
     });
   }
 
-  /**
-   * Applies changes to a live volume, at `expectedVersion` when given, only
-   * while it is in one of `statuses`; null when no row matched.
-   */
-  async update(
-    accountId: string,
-    id: string,
-    changes: VolumeChanges,
-    condition: { expectedVersion?: number; statuses?: VolumeStatus[] },
-    db: Db = this.prisma,
-  ): Promise<Volume | null> {
+  /** Renames, relabels or resizes a live volume at `expectedVersion`; null when no row matched. */
+  async update(accountId: string, id: string, changes: VolumeChanges, expectedVersion: number, db: Db = this.prisma): Promise<Volume | null> {
     const { count } = await db.volume.updateMany({
-      where: {
-        id,
-        accountId,
-        status: condition.statuses ? { in: condition.statuses } : { not: 'deleted' },
-        ...(condition.expectedVersion !== undefined ? { version: condition.expectedVersion } : {}),
-      },
+      where: { id, accountId, status: { not: 'deleted' }, version: expectedVersion },
       data: {
         ...changes,
         ...(changes.name !== undefined ? { liveName: changes.name } : {}),

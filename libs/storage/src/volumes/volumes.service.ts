@@ -141,7 +141,7 @@ export class VolumesService {
             ...(verdict === 'grow' ? { sizeGib: input.sizeGib } : {}),
             ...(input.labels !== undefined ? { labels: input.labels } : {}),
           },
-          { expectedVersion: current.version },
+          current.version,
           tx,
         );
       } catch (error) {
@@ -204,9 +204,8 @@ export class VolumesService {
 
   private async resolveSource(access: AccountAccess, zone: string, source: VolumeSourceDto | undefined): Promise<ResolvedSource> {
     const kind = source?.kind ?? 'empty';
-    const extra = (['image', 'snapshotId', 'url'] as const).filter(
-      (field) => source?.[field] !== undefined && field !== ({ image: 'image', snapshot: 'snapshotId', url: 'url', empty: null } as const)[kind],
-    );
+    const fieldOfKind = { empty: null, image: 'image', snapshot: 'snapshotId', url: 'url' } as const;
+    const extra = (['image', 'snapshotId', 'url'] as const).filter((field) => source?.[field] !== undefined && field !== fieldOfKind[kind]);
     if (extra.length > 0) {
       throw new DomainError(
         CommonErrors['request.invalid'],
