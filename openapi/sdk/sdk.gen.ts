@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AccountOperationsGetData, AccountOperationsGetErrors, AccountOperationsGetResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsMeData, AccountsMeErrors, AccountsMeResponses, AccountsRenameData, AccountsRenameErrors, AccountsRenameResponses, AdminCatalogCreateImageData, AdminCatalogCreateImageErrors, AdminCatalogCreateImageResponses, AdminCatalogCreateInstanceTypeData, AdminCatalogCreateInstanceTypeErrors, AdminCatalogCreateInstanceTypeResponses, AdminCatalogCreateZoneData, AdminCatalogCreateZoneErrors, AdminCatalogCreateZoneResponses, AdminCatalogDeleteImageData, AdminCatalogDeleteImageErrors, AdminCatalogDeleteImageResponses, AdminCatalogDeleteInstanceTypeData, AdminCatalogDeleteInstanceTypeErrors, AdminCatalogDeleteInstanceTypeResponses, AdminCatalogDeleteZoneData, AdminCatalogDeleteZoneErrors, AdminCatalogDeleteZoneResponses, AdminCatalogUpdateImageData, AdminCatalogUpdateImageErrors, AdminCatalogUpdateImageResponses, AdminCatalogUpdateInstanceTypeData, AdminCatalogUpdateInstanceTypeErrors, AdminCatalogUpdateInstanceTypeResponses, AdminCatalogUpdateZoneData, AdminCatalogUpdateZoneErrors, AdminCatalogUpdateZoneResponses, AdminEpochsCurrentData, AdminEpochsCurrentErrors, AdminEpochsCurrentResponses, AdminEpochsGetData, AdminEpochsGetErrors, AdminEpochsGetResponses, AdminEpochsListData, AdminEpochsListErrors, AdminEpochsListResponses, AdminGatewayTokensIssueData, AdminGatewayTokensIssueErrors, AdminGatewayTokensIssueResponses, AdminGatewayTokensListData, AdminGatewayTokensListErrors, AdminGatewayTokensListResponses, AdminGatewayTokensRevokeData, AdminGatewayTokensRevokeErrors, AdminGatewayTokensRevokeResponses, AdminLedgerGetTransactionData, AdminLedgerGetTransactionErrors, AdminLedgerGetTransactionResponses, AdminLedgerReconcileData, AdminLedgerReconcileErrors, AdminLedgerReconcileResponses, AdminNodesDecommissionData, AdminNodesDecommissionErrors, AdminNodesDecommissionResponses, AdminNodesGetData, AdminNodesGetErrors, AdminNodesGetResponses, AdminNodesJailData, AdminNodesJailErrors, AdminNodesJailResponses, AdminNodesListData, AdminNodesListErrors, AdminNodesListResponses, AdminNodesUnjailData, AdminNodesUnjailErrors, AdminNodesUnjailResponses, AdminNodesVerifyChainData, AdminNodesVerifyChainErrors, AdminNodesVerifyChainResponses, AdminPricingCreateData, AdminPricingCreateErrors, AdminPricingCreateResponses, AdminPricingDeleteData, AdminPricingDeleteErrors, AdminPricingDeleteResponses, AdminPricingGetData, AdminPricingGetErrors, AdminPricingGetResponses, AdminPricingListData, AdminPricingListErrors, AdminPricingListResponses, AdminQuotasGetData, AdminQuotasGetErrors, AdminQuotasGetResponses, AdminQuotasPutData, AdminQuotasPutErrors, AdminQuotasPutResponses, AdminQuotasResetData, AdminQuotasResetErrors, AdminQuotasResetResponses, AdminWalletsCreditData, AdminWalletsCreditErrors, AdminWalletsCreditResponses, AdminWalletsDebitData, AdminWalletsDebitErrors, AdminWalletsDebitResponses, AdminWalletsGetData, AdminWalletsGetErrors, AdminWalletsGetResponses, AdminWalletsListTransactionsData, AdminWalletsListTransactionsErrors, AdminWalletsListTransactionsResponses, AdminWalletsRefundData, AdminWalletsRefundErrors, AdminWalletsRefundResponses, AgentAssignmentsAcknowledgeData, AgentAssignmentsAcknowledgeErrors, AgentAssignmentsAcknowledgeResponses, AgentAssignmentsListData, AgentAssignmentsListErrors, AgentAssignmentsListResponses, AgentAssignmentsReportData, AgentAssignmentsReportErrors, AgentAssignmentsReportResponses, AgentNodeGetData, AgentNodeGetErrors, AgentNodeGetResponses, AgentProofsChallengeData, AgentProofsChallengeErrors, AgentProofsChallengeResponses, AgentProofsSubmitData, AgentProofsSubmitErrors, AgentProofsSubmitResponses, AgentSessionsChallengeData, AgentSessionsChallengeErrors, AgentSessionsChallengeResponses, AgentSessionsOpenData, AgentSessionsOpenErrors, AgentSessionsOpenResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthSignupData, AuthSignupErrors, AuthSignupResponses, CatalogGetImageData, CatalogGetImageErrors, CatalogGetImageResponses, CatalogGetInstanceTypeData, CatalogGetInstanceTypeErrors, CatalogGetInstanceTypeResponses, CatalogGetZoneData, CatalogGetZoneErrors, CatalogGetZoneResponses, CatalogListImagesData, CatalogListImagesErrors, CatalogListImagesResponses, CatalogListInstanceTypesData, CatalogListInstanceTypesErrors, CatalogListInstanceTypesResponses, CatalogListZonesData, CatalogListZonesErrors, CatalogListZonesResponses, DepositWebhookReceiveData, DepositWebhookReceiveErrors, DepositWebhookReceiveResponses, HeartbeatsRecordData, HeartbeatsRecordErrors, HeartbeatsRecordResponses, MembersAddData, MembersAddErrors, MembersAddResponses, MembersChangeRoleData, MembersChangeRoleErrors, MembersChangeRoleResponses, MembersGetData, MembersGetErrors, MembersGetResponses, MembersListData, MembersListErrors, MembersListResponses, MembersRemoveData, MembersRemoveErrors, MembersRemoveResponses, NodeProofsListData, NodeProofsListErrors, NodeProofsListResponses, NodesDecommissionData, NodesDecommissionErrors, NodesDecommissionResponses, NodesGetData, NodesGetErrors, NodesGetResponses, NodesListData, NodesListErrors, NodesListResponses, NodesRegisterData, NodesRegisterErrors, NodesRegisterResponses, OperationsLivenessData, OperationsLivenessResponses, OperationsReadinessData, OperationsReadinessErrors, OperationsReadinessResponses, OperationsRenderData, OperationsRenderResponses, PricingCurrentData, PricingCurrentErrors, PricingCurrentResponses, QuotasGetData, QuotasGetErrors, QuotasGetResponses, SecretsCreateData, SecretsCreateErrors, SecretsCreateResponses, SecretsDeleteData, SecretsDeleteErrors, SecretsDeleteResponses, SecretsGetData, SecretsGetErrors, SecretsGetResponses, SecretsListData, SecretsListErrors, SecretsListResponses, SecretsReplaceData, SecretsReplaceErrors, SecretsReplaceResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensGetData, TokensGetErrors, TokensGetResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, VmsCreateData, VmsCreateErrors, VmsCreateResponses, VmsDeleteData, VmsDeleteErrors, VmsDeleteResponses, VmsEventsData, VmsEventsErrors, VmsEventsResponses, VmsGetData, VmsGetErrors, VmsGetResponses, VmsListData, VmsListErrors, VmsListResponses, VmsResetData, VmsResetErrors, VmsResetResponses, VmsRestartData, VmsRestartErrors, VmsRestartResponses, VmsStartData, VmsStartErrors, VmsStartResponses, VmsStopData, VmsStopErrors, VmsStopResponses, VmsUpdateData, VmsUpdateErrors, VmsUpdateResponses, VmsWaitData, VmsWaitErrors, VmsWaitResponses, WalletsGetData, WalletsGetErrors, WalletsGetResponses, WalletsListTransactionsData, WalletsListTransactionsErrors, WalletsListTransactionsResponses } from './types.gen.js';
+import type { AccountOperationsGetData, AccountOperationsGetErrors, AccountOperationsGetResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsMeData, AccountsMeErrors, AccountsMeResponses, AccountsRenameData, AccountsRenameErrors, AccountsRenameResponses, AdminCatalogCreateImageData, AdminCatalogCreateImageErrors, AdminCatalogCreateImageResponses, AdminCatalogCreateInstanceTypeData, AdminCatalogCreateInstanceTypeErrors, AdminCatalogCreateInstanceTypeResponses, AdminCatalogCreateZoneData, AdminCatalogCreateZoneErrors, AdminCatalogCreateZoneResponses, AdminCatalogDeleteImageData, AdminCatalogDeleteImageErrors, AdminCatalogDeleteImageResponses, AdminCatalogDeleteInstanceTypeData, AdminCatalogDeleteInstanceTypeErrors, AdminCatalogDeleteInstanceTypeResponses, AdminCatalogDeleteZoneData, AdminCatalogDeleteZoneErrors, AdminCatalogDeleteZoneResponses, AdminCatalogUpdateImageData, AdminCatalogUpdateImageErrors, AdminCatalogUpdateImageResponses, AdminCatalogUpdateInstanceTypeData, AdminCatalogUpdateInstanceTypeErrors, AdminCatalogUpdateInstanceTypeResponses, AdminCatalogUpdateZoneData, AdminCatalogUpdateZoneErrors, AdminCatalogUpdateZoneResponses, AdminEpochsCurrentData, AdminEpochsCurrentErrors, AdminEpochsCurrentResponses, AdminEpochsGetData, AdminEpochsGetErrors, AdminEpochsGetResponses, AdminEpochsListData, AdminEpochsListErrors, AdminEpochsListResponses, AdminGatewayTokensIssueData, AdminGatewayTokensIssueErrors, AdminGatewayTokensIssueResponses, AdminGatewayTokensListData, AdminGatewayTokensListErrors, AdminGatewayTokensListResponses, AdminGatewayTokensRevokeData, AdminGatewayTokensRevokeErrors, AdminGatewayTokensRevokeResponses, AdminLedgerGetTransactionData, AdminLedgerGetTransactionErrors, AdminLedgerGetTransactionResponses, AdminLedgerReconcileData, AdminLedgerReconcileErrors, AdminLedgerReconcileResponses, AdminNodesDecommissionData, AdminNodesDecommissionErrors, AdminNodesDecommissionResponses, AdminNodesGetData, AdminNodesGetErrors, AdminNodesGetResponses, AdminNodesJailData, AdminNodesJailErrors, AdminNodesJailResponses, AdminNodesListData, AdminNodesListErrors, AdminNodesListResponses, AdminNodesUnjailData, AdminNodesUnjailErrors, AdminNodesUnjailResponses, AdminNodesVerifyChainData, AdminNodesVerifyChainErrors, AdminNodesVerifyChainResponses, AdminPricingCreateData, AdminPricingCreateErrors, AdminPricingCreateResponses, AdminPricingDeleteData, AdminPricingDeleteErrors, AdminPricingDeleteResponses, AdminPricingGetData, AdminPricingGetErrors, AdminPricingGetResponses, AdminPricingListData, AdminPricingListErrors, AdminPricingListResponses, AdminQuotasGetData, AdminQuotasGetErrors, AdminQuotasGetResponses, AdminQuotasPutData, AdminQuotasPutErrors, AdminQuotasPutResponses, AdminQuotasResetData, AdminQuotasResetErrors, AdminQuotasResetResponses, AdminWalletsCreditData, AdminWalletsCreditErrors, AdminWalletsCreditResponses, AdminWalletsDebitData, AdminWalletsDebitErrors, AdminWalletsDebitResponses, AdminWalletsGetData, AdminWalletsGetErrors, AdminWalletsGetResponses, AdminWalletsListTransactionsData, AdminWalletsListTransactionsErrors, AdminWalletsListTransactionsResponses, AdminWalletsRefundData, AdminWalletsRefundErrors, AdminWalletsRefundResponses, AgentAssignmentsAcknowledgeData, AgentAssignmentsAcknowledgeErrors, AgentAssignmentsAcknowledgeResponses, AgentAssignmentsListData, AgentAssignmentsListErrors, AgentAssignmentsListResponses, AgentAssignmentsReportData, AgentAssignmentsReportErrors, AgentAssignmentsReportResponses, AgentNodeGetData, AgentNodeGetErrors, AgentNodeGetResponses, AgentProofsChallengeData, AgentProofsChallengeErrors, AgentProofsChallengeResponses, AgentProofsSubmitData, AgentProofsSubmitErrors, AgentProofsSubmitResponses, AgentSessionsChallengeData, AgentSessionsChallengeErrors, AgentSessionsChallengeResponses, AgentSessionsOpenData, AgentSessionsOpenErrors, AgentSessionsOpenResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthSignupData, AuthSignupErrors, AuthSignupResponses, CatalogGetImageData, CatalogGetImageErrors, CatalogGetImageResponses, CatalogGetInstanceTypeData, CatalogGetInstanceTypeErrors, CatalogGetInstanceTypeResponses, CatalogGetZoneData, CatalogGetZoneErrors, CatalogGetZoneResponses, CatalogListImagesData, CatalogListImagesErrors, CatalogListImagesResponses, CatalogListInstanceTypesData, CatalogListInstanceTypesErrors, CatalogListInstanceTypesResponses, CatalogListZonesData, CatalogListZonesErrors, CatalogListZonesResponses, DepositWebhookReceiveData, DepositWebhookReceiveErrors, DepositWebhookReceiveResponses, HeartbeatsRecordData, HeartbeatsRecordErrors, HeartbeatsRecordResponses, MembersAddData, MembersAddErrors, MembersAddResponses, MembersChangeRoleData, MembersChangeRoleErrors, MembersChangeRoleResponses, MembersGetData, MembersGetErrors, MembersGetResponses, MembersListData, MembersListErrors, MembersListResponses, MembersRemoveData, MembersRemoveErrors, MembersRemoveResponses, NodeProofsListData, NodeProofsListErrors, NodeProofsListResponses, NodesDecommissionData, NodesDecommissionErrors, NodesDecommissionResponses, NodesGetData, NodesGetErrors, NodesGetResponses, NodesListData, NodesListErrors, NodesListResponses, NodesRegisterData, NodesRegisterErrors, NodesRegisterResponses, OperationsLivenessData, OperationsLivenessResponses, OperationsReadinessData, OperationsReadinessErrors, OperationsReadinessResponses, OperationsRenderData, OperationsRenderResponses, PricingCurrentData, PricingCurrentErrors, PricingCurrentResponses, QuotasGetData, QuotasGetErrors, QuotasGetResponses, SecretsCreateData, SecretsCreateErrors, SecretsCreateResponses, SecretsDeleteData, SecretsDeleteErrors, SecretsDeleteResponses, SecretsGetData, SecretsGetErrors, SecretsGetResponses, SecretsListData, SecretsListErrors, SecretsListResponses, SecretsReplaceData, SecretsReplaceErrors, SecretsReplaceResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensGetData, TokensGetErrors, TokensGetResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, VmsCreateData, VmsCreateErrors, VmsCreateResponses, VmsDeleteData, VmsDeleteErrors, VmsDeleteResponses, VmsEventsData, VmsEventsErrors, VmsEventsResponses, VmsGetData, VmsGetErrors, VmsGetResponses, VmsListData, VmsListErrors, VmsListResponses, VmsResetData, VmsResetErrors, VmsResetResponses, VmsRestartData, VmsRestartErrors, VmsRestartResponses, VmsStartData, VmsStartErrors, VmsStartResponses, VmsStopData, VmsStopErrors, VmsStopResponses, VmsUpdateData, VmsUpdateErrors, VmsUpdateResponses, VmsWaitData, VmsWaitErrors, VmsWaitResponses, VolumesAttachData, VolumesAttachErrors, VolumesAttachResponses, VolumesCreateData, VolumesCreateErrors, VolumesCreateResponses, VolumesDeleteData, VolumesDeleteErrors, VolumesDeleteResponses, VolumesDetachData, VolumesDetachErrors, VolumesDetachResponses, VolumesGetData, VolumesGetErrors, VolumesGetResponses, VolumesListData, VolumesListErrors, VolumesListResponses, VolumeSnapshotsCreateData, VolumeSnapshotsCreateErrors, VolumeSnapshotsCreateResponses, VolumeSnapshotsDeleteData, VolumeSnapshotsDeleteErrors, VolumeSnapshotsDeleteResponses, VolumeSnapshotsGetData, VolumeSnapshotsGetErrors, VolumeSnapshotsGetResponses, VolumeSnapshotsListData, VolumeSnapshotsListErrors, VolumeSnapshotsListForVolumeData, VolumeSnapshotsListForVolumeErrors, VolumeSnapshotsListForVolumeResponses, VolumeSnapshotsListResponses, VolumesUpdateData, VolumesUpdateErrors, VolumesUpdateResponses, WalletsGetData, WalletsGetErrors, WalletsGetResponses, WalletsListTransactionsData, WalletsListTransactionsErrors, WalletsListTransactionsResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -958,6 +958,45 @@ export const secretsReplace = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
+ * List the account's volume snapshots, oldest first (filter by volumeId, status).
+ */
+export const volumeSnapshotsList = <ThrowOnError extends boolean = false>(options: Options<VolumeSnapshotsListData, ThrowOnError>): RequestResult<VolumeSnapshotsListResponses, VolumeSnapshotsListErrors, ThrowOnError> => (options.client ?? client).get<VolumeSnapshotsListResponses, VolumeSnapshotsListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/snapshots',
+    ...options
+});
+
+/**
+ * Delete a snapshot (409 `snapshot.not_available` while it is being taken).
+ */
+export const volumeSnapshotsDelete = <ThrowOnError extends boolean = false>(options: Options<VolumeSnapshotsDeleteData, ThrowOnError>): RequestResult<VolumeSnapshotsDeleteResponses, VolumeSnapshotsDeleteErrors, ThrowOnError> => (options.client ?? client).delete<VolumeSnapshotsDeleteResponses, VolumeSnapshotsDeleteErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/snapshots/{snapshotId}',
+    ...options
+});
+
+/**
+ * Get a snapshot.
+ */
+export const volumeSnapshotsGet = <ThrowOnError extends boolean = false>(options: Options<VolumeSnapshotsGetData, ThrowOnError>): RequestResult<VolumeSnapshotsGetResponses, VolumeSnapshotsGetErrors, ThrowOnError> => (options.client ?? client).get<VolumeSnapshotsGetResponses, VolumeSnapshotsGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/snapshots/{snapshotId}',
+    ...options
+});
+
+/**
  * List the account's active API tokens (never their secrets).
  */
 export const tokensList = <ThrowOnError extends boolean = false>(options: Options<TokensListData, ThrowOnError>): RequestResult<TokensListResponses, TokensListErrors, ThrowOnError> => (options.client ?? client).get<TokensListResponses, TokensListErrors, ThrowOnError>({
@@ -1164,6 +1203,139 @@ export const vmsWait = <ThrowOnError extends boolean = false>(options: Options<V
         }],
     url: '/v1/accounts/{accountId}/vms/{vmId}/wait',
     ...options
+});
+
+/**
+ * List the account's volumes (deleted ones excluded), in creation order.
+ */
+export const volumesList = <ThrowOnError extends boolean = false>(options: Options<VolumesListData, ThrowOnError>): RequestResult<VolumesListResponses, VolumesListErrors, ThrowOnError> => (options.client ?? client).get<VolumesListResponses, VolumesListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes',
+    ...options
+});
+
+/**
+ * Create a volume: empty, or from an image, a snapshot or an http(s) URL. 201; `available` at once when empty (or restored copy-on-write), `creating` while a node agent fills it.
+ */
+export const volumesCreate = <ThrowOnError extends boolean = false>(options: Options<VolumesCreateData, ThrowOnError>): RequestResult<VolumesCreateResponses, VolumesCreateErrors, ThrowOnError> => (options.client ?? client).post<VolumesCreateResponses, VolumesCreateErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a volume and its data; 409 `volume.attached` while attached. Its snapshots are kept.
+ */
+export const volumesDelete = <ThrowOnError extends boolean = false>(options: Options<VolumesDeleteData, ThrowOnError>): RequestResult<VolumesDeleteResponses, VolumesDeleteErrors, ThrowOnError> => (options.client ?? client).delete<VolumesDeleteResponses, VolumesDeleteErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}',
+    ...options
+});
+
+/**
+ * Get a volume.
+ */
+export const volumesGet = <ThrowOnError extends boolean = false>(options: Options<VolumesGetData, ThrowOnError>): RequestResult<VolumesGetResponses, VolumesGetErrors, ThrowOnError> => (options.client ?? client).get<VolumesGetResponses, VolumesGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}',
+    ...options
+});
+
+/**
+ * Rename, relabel or grow a volume (never shrink: 422 `volume.shrink_not_allowed`).
+ */
+export const volumesUpdate = <ThrowOnError extends boolean = false>(options: Options<VolumesUpdateData, ThrowOnError>): RequestResult<VolumesUpdateResponses, VolumesUpdateErrors, ThrowOnError> => (options.client ?? client).patch<VolumesUpdateResponses, VolumesUpdateErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Attach an available volume to a live VM in its zone; attaching it again to the same VM changes nothing. 409 `volume.attached_elsewhere`.
+ */
+export const volumesAttach = <ThrowOnError extends boolean = false>(options: Options<VolumesAttachData, ThrowOnError>): RequestResult<VolumesAttachResponses, VolumesAttachErrors, ThrowOnError> => (options.client ?? client).post<VolumesAttachResponses, VolumesAttachErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/attach',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Detach a volume from its VM; a volume attached to nothing is answered as it is.
+ */
+export const volumesDetach = <ThrowOnError extends boolean = false>(options: Options<VolumesDetachData, ThrowOnError>): RequestResult<VolumesDetachResponses, VolumesDetachErrors, ThrowOnError> => (options.client ?? client).post<VolumesDetachResponses, VolumesDetachErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/detach',
+    ...options
+});
+
+/**
+ * List a volume's snapshots (deleted ones excluded), oldest first.
+ */
+export const volumeSnapshotsListForVolume = <ThrowOnError extends boolean = false>(options: Options<VolumeSnapshotsListForVolumeData, ThrowOnError>): RequestResult<VolumeSnapshotsListForVolumeResponses, VolumeSnapshotsListForVolumeErrors, ThrowOnError> => (options.client ?? client).get<VolumeSnapshotsListForVolumeResponses, VolumeSnapshotsListForVolumeErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/snapshots',
+    ...options
+});
+
+/**
+ * Snapshot a volume. Platform and S3 volumes: `available` at once, kept by the platform. Local volumes: `creating`, kept on their node.
+ */
+export const volumeSnapshotsCreate = <ThrowOnError extends boolean = false>(options: Options<VolumeSnapshotsCreateData, ThrowOnError>): RequestResult<VolumeSnapshotsCreateResponses, VolumeSnapshotsCreateErrors, ThrowOnError> => (options.client ?? client).post<VolumeSnapshotsCreateResponses, VolumeSnapshotsCreateErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/snapshots',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -125,6 +125,13 @@ export type AssignmentListDto = {
     items: Array<AssignmentDto>;
 };
 
+export type AttachVolumeDto = {
+    /**
+     * A live VM of the account, in the volume’s zone.
+     */
+    vmId: string;
+};
+
 export type AuthAccountDto = {
     id: string;
     name: string;
@@ -314,6 +321,48 @@ export type CreateVmDto = {
      */
     sshKeys?: Array<string>;
     zone: string;
+};
+
+export type CreateVolumeDto = {
+    /**
+     * Free-form labels: up to 64 keys (lowercase, 1-63 characters) with string values of at most 255 characters.
+     */
+    labels?: {
+        [key: string]: string;
+    };
+    /**
+     * Unique among the account’s live volumes: 1-63 lowercase letters, digits or "-", starting with a letter and not ending with "-".
+     */
+    name: string;
+    /**
+     * local only: the node to put the disk on (else it is bound when first attached to a placed VM).
+     */
+    nodeId?: string;
+    provider: VolumeProvider;
+    /**
+     * statemesh only; default 3.
+     */
+    replicas?: number;
+    /**
+     * s3 only, and required for it.
+     */
+    s3?: S3SettingsDto;
+    /**
+     * Size in GiB. Defaults to the source’s size for image and snapshot sources; required otherwise.
+     */
+    sizeGib?: number;
+    /**
+     * Default: empty.
+     */
+    source?: VolumeSourceDto;
+    zone: string;
+};
+
+export type CreateVolumeSnapshotDto = {
+    /**
+     * A label for people (not unique): 1-63 lowercase letters, digits or "-", starting with a letter and not ending with "-".
+     */
+    name?: string;
 };
 
 export type CreateZoneDto = {
@@ -1289,6 +1338,30 @@ export type RootDiskDto = {
     sizeGib: number;
 };
 
+export type S3SettingsDto = {
+    bucket: string;
+    /**
+     * http(s) URL of the S3 API; must lead to a public server.
+     */
+    endpoint: string;
+    /**
+     * Key prefix inside the bucket.
+     */
+    prefix?: string;
+    region: string;
+};
+
+export type S3SettingsResponseDto = {
+    bucket: string;
+    /**
+     * Name of the account secret that holds the access keys (replace its value to rotate them).
+     */
+    credentialsSecret: string;
+    endpoint: string;
+    prefix: string;
+    region: string;
+};
+
 export type SecretPage = {
     items: Array<SecretResponseDto>;
     /**
@@ -1424,6 +1497,23 @@ export type UpdateVmDto = {
     runStrategy?: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
 };
 
+export type UpdateVolumeDto = {
+    /**
+     * Replaces every label. Free-form labels: up to 64 keys (lowercase, 1-63 characters) with string values of at most 255 characters.
+     */
+    labels?: {
+        [key: string]: string;
+    };
+    /**
+     * New name: 1-63 lowercase letters, digits or "-", starting with a letter and not ending with "-".
+     */
+    name?: string;
+    /**
+     * Grow only: a smaller size is 422 `volume.shrink_not_allowed`.
+     */
+    sizeGib?: number;
+};
+
 export type UpdateZoneDto = {
     displayName?: string;
     enabled?: boolean;
@@ -1552,6 +1642,14 @@ export type VmStatusReportResultDto = {
     status: string;
 };
 
+export type VolumePage = {
+    items: Array<VolumeResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
 export type VolumePriceDto = {
     /**
      * Price per GiB of provisioned size per hour. Micro-units (1,000,000 per currency unit) as a decimal string.
@@ -1569,6 +1667,114 @@ export type VolumePriceResponseDto = {
 };
 
 export type VolumeProvider = 'statemesh' | 'local' | 's3';
+
+export type VolumeResponseDto = {
+    accountId: string;
+    attachedAt: string | null;
+    attachedVmId: string | null;
+    createdAt: string;
+    id: string;
+    labels: {
+        [key: string]: string;
+    };
+    name: string;
+    /**
+     * local: the node the disk is on; null until bound, and for other providers.
+     */
+    nodeId: string | null;
+    /**
+     * What the data survives: `node` data is lost with its node.
+     */
+    persistence: 'platform' | 'node' | 'bucket';
+    provider: VolumeProvider;
+    /**
+     * Copies kept (statemesh); null for other providers.
+     */
+    replicas: number | null;
+    s3: S3SettingsResponseDto | null;
+    sizeGib: number;
+    source: VolumeSourceResponseDto;
+    status: VolumeStatus;
+    statusReason: string | null;
+    updatedAt: string;
+    /**
+     * Also the ETag (`"v<version>"`).
+     */
+    version: number;
+    zone: string;
+};
+
+/**
+ * `platform`: kept by the platform, survives any node. `node`: kept on `nodeId` (snapshots of local volumes), lost with it.
+ */
+export type VolumeSnapshotLocation = 'platform' | 'node';
+
+export type VolumeSnapshotPage = {
+    items: Array<VolumeSnapshotResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type VolumeSnapshotResponseDto = {
+    accountId: string;
+    createdAt: string;
+    id: string;
+    /**
+     * `platform`: kept by the platform, survives any node. `node`: kept on `nodeId` (snapshots of local volumes), lost with it.
+     */
+    location: VolumeSnapshotLocation;
+    name: string | null;
+    nodeId: string | null;
+    /**
+     * The provider of the volume it was taken from.
+     */
+    provider: VolumeProvider;
+    sizeGib: number;
+    status: VolumeSnapshotStatus;
+    updatedAt: string;
+    /**
+     * Also the ETag.
+     */
+    version: number;
+    /**
+     * The VM snapshot this one is part of, if any.
+     */
+    vmId: string | null;
+    volumeId: string;
+    zone: string;
+};
+
+export type VolumeSnapshotStatus = 'creating' | 'available' | 'deleting' | 'deleted' | 'lost' | 'error';
+
+export type VolumeSourceDto = {
+    /**
+     * kind `image`: a catalog image name.
+     */
+    image?: string;
+    kind: VolumeSourceKind;
+    /**
+     * kind `snapshot`: the id of one of the account’s snapshots.
+     */
+    snapshotId?: string;
+    /**
+     * kind `url`: an http(s) URL of a public server, fetched later by the node agent. See the SSRF policy in docs/storage.md.
+     */
+    url?: string;
+};
+
+export type VolumeSourceKind = 'empty' | 'image' | 'snapshot' | 'url';
+
+export type VolumeSourceResponseDto = {
+    kind: VolumeSourceKind;
+    /**
+     * The image name, snapshot id or normalised URL; null for empty volumes.
+     */
+    ref: string | null;
+};
+
+export type VolumeStatus = 'creating' | 'available' | 'attached' | 'detaching' | 'deleting' | 'deleted' | 'lost' | 'error';
 
 export type WalletEntryResponseDto = {
     /**
@@ -1686,6 +1892,62 @@ export type CreateSecretDtoWritable = {
      * The secret value: any string of 1 to 65536 bytes in UTF-8. Write-only: encrypted at rest and never returned by any route, log line or error.
      */
     value: string;
+};
+
+export type CreateVolumeDtoWritable = {
+    /**
+     * Free-form labels: up to 64 keys (lowercase, 1-63 characters) with string values of at most 255 characters.
+     */
+    labels?: {
+        [key: string]: string;
+    };
+    /**
+     * Unique among the account’s live volumes: 1-63 lowercase letters, digits or "-", starting with a letter and not ending with "-".
+     */
+    name: string;
+    /**
+     * local only: the node to put the disk on (else it is bound when first attached to a placed VM).
+     */
+    nodeId?: string;
+    provider: VolumeProvider;
+    /**
+     * statemesh only; default 3.
+     */
+    replicas?: number;
+    /**
+     * s3 only, and required for it.
+     */
+    s3?: S3SettingsDtoWritable;
+    /**
+     * Size in GiB. Defaults to the source’s size for image and snapshot sources; required otherwise.
+     */
+    sizeGib?: number;
+    /**
+     * Default: empty.
+     */
+    source?: VolumeSourceDto;
+    zone: string;
+};
+
+export type S3SettingsDtoWritable = {
+    /**
+     * Write-only: stored as an account secret, never returned.
+     */
+    accessKeyId: string;
+    bucket: string;
+    /**
+     * http(s) URL of the S3 API; must lead to a public server.
+     */
+    endpoint: string;
+    /**
+     * Key prefix inside the bucket.
+     */
+    prefix?: string;
+    region: string;
+    /**
+     * Write-only: stored as an account secret, never returned.
+     */
+    secretAccessKey: string;
 };
 
 export type AdminQuotasResetData = {
@@ -4553,6 +4815,166 @@ export type SecretsReplaceResponses = {
 
 export type SecretsReplaceResponse = SecretsReplaceResponses[keyof SecretsReplaceResponses];
 
+export type VolumeSnapshotsListData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only snapshots of this volume.
+         */
+        volumeId?: string;
+        status?: VolumeSnapshotStatus;
+    };
+    url: '/v1/accounts/{accountId}/snapshots';
+};
+
+export type VolumeSnapshotsListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumeSnapshotsListError = VolumeSnapshotsListErrors[keyof VolumeSnapshotsListErrors];
+
+export type VolumeSnapshotsListResponses = {
+    200: VolumeSnapshotPage;
+};
+
+export type VolumeSnapshotsListResponse = VolumeSnapshotsListResponses[keyof VolumeSnapshotsListResponses];
+
+export type VolumeSnapshotsDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        /**
+         * The snapshot id.
+         */
+        snapshotId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/snapshots/{snapshotId}';
+};
+
+export type VolumeSnapshotsDeleteErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumeSnapshotsDeleteError = VolumeSnapshotsDeleteErrors[keyof VolumeSnapshotsDeleteErrors];
+
+export type VolumeSnapshotsDeleteResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type VolumeSnapshotsDeleteResponse = VolumeSnapshotsDeleteResponses[keyof VolumeSnapshotsDeleteResponses];
+
+export type VolumeSnapshotsGetData = {
+    body?: never;
+    path: {
+        /**
+         * The snapshot id.
+         */
+        snapshotId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/snapshots/{snapshotId}';
+};
+
+export type VolumeSnapshotsGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumeSnapshotsGetError = VolumeSnapshotsGetErrors[keyof VolumeSnapshotsGetErrors];
+
+export type VolumeSnapshotsGetResponses = {
+    200: VolumeSnapshotResponseDto;
+};
+
+export type VolumeSnapshotsGetResponse = VolumeSnapshotsGetResponses[keyof VolumeSnapshotsGetResponses];
+
 export type TokensListData = {
     body?: never;
     path: {
@@ -5297,6 +5719,498 @@ export type VmsWaitResponses = {
 };
 
 export type VmsWaitResponse = VmsWaitResponses[keyof VmsWaitResponses];
+
+export type VolumesListData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        zone?: string;
+        status?: VolumeStatus;
+        provider?: VolumeProvider;
+    };
+    url: '/v1/accounts/{accountId}/volumes';
+};
+
+export type VolumesListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesListError = VolumesListErrors[keyof VolumesListErrors];
+
+export type VolumesListResponses = {
+    200: VolumePage;
+};
+
+export type VolumesListResponse = VolumesListResponses[keyof VolumesListResponses];
+
+export type VolumesCreateData = {
+    body: CreateVolumeDtoWritable;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes';
+};
+
+export type VolumesCreateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * The request body is too large.
+     */
+    413: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesCreateError = VolumesCreateErrors[keyof VolumesCreateErrors];
+
+export type VolumesCreateResponses = {
+    201: VolumeResponseDto;
+};
+
+export type VolumesCreateResponse = VolumesCreateResponses[keyof VolumesCreateResponses];
+
+export type VolumesDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}';
+};
+
+export type VolumesDeleteErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesDeleteError = VolumesDeleteErrors[keyof VolumesDeleteErrors];
+
+export type VolumesDeleteResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type VolumesDeleteResponse = VolumesDeleteResponses[keyof VolumesDeleteResponses];
+
+export type VolumesGetData = {
+    body?: never;
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}';
+};
+
+export type VolumesGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesGetError = VolumesGetErrors[keyof VolumesGetErrors];
+
+export type VolumesGetResponses = {
+    200: VolumeResponseDto;
+};
+
+export type VolumesGetResponse = VolumesGetResponses[keyof VolumesGetResponses];
+
+export type VolumesUpdateData = {
+    body: UpdateVolumeDto;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}';
+};
+
+export type VolumesUpdateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesUpdateError = VolumesUpdateErrors[keyof VolumesUpdateErrors];
+
+export type VolumesUpdateResponses = {
+    200: VolumeResponseDto;
+};
+
+export type VolumesUpdateResponse = VolumesUpdateResponses[keyof VolumesUpdateResponses];
+
+export type VolumesAttachData = {
+    body: AttachVolumeDto;
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/attach';
+};
+
+export type VolumesAttachErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesAttachError = VolumesAttachErrors[keyof VolumesAttachErrors];
+
+export type VolumesAttachResponses = {
+    200: VolumeResponseDto;
+};
+
+export type VolumesAttachResponse = VolumesAttachResponses[keyof VolumesAttachResponses];
+
+export type VolumesDetachData = {
+    body?: never;
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/detach';
+};
+
+export type VolumesDetachErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesDetachError = VolumesDetachErrors[keyof VolumesDetachErrors];
+
+export type VolumesDetachResponses = {
+    200: VolumeResponseDto;
+};
+
+export type VolumesDetachResponse = VolumesDetachResponses[keyof VolumesDetachResponses];
+
+export type VolumeSnapshotsListForVolumeData = {
+    body?: never;
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only snapshots of this volume.
+         */
+        volumeId?: string;
+        status?: VolumeSnapshotStatus;
+    };
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/snapshots';
+};
+
+export type VolumeSnapshotsListForVolumeErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumeSnapshotsListForVolumeError = VolumeSnapshotsListForVolumeErrors[keyof VolumeSnapshotsListForVolumeErrors];
+
+export type VolumeSnapshotsListForVolumeResponses = {
+    200: VolumeSnapshotPage;
+};
+
+export type VolumeSnapshotsListForVolumeResponse = VolumeSnapshotsListForVolumeResponses[keyof VolumeSnapshotsListForVolumeResponses];
+
+export type VolumeSnapshotsCreateData = {
+    body: CreateVolumeSnapshotDto;
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/snapshots';
+};
+
+export type VolumeSnapshotsCreateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumeSnapshotsCreateError = VolumeSnapshotsCreateErrors[keyof VolumeSnapshotsCreateErrors];
+
+export type VolumeSnapshotsCreateResponses = {
+    201: VolumeSnapshotResponseDto;
+};
+
+export type VolumeSnapshotsCreateResponse = VolumeSnapshotsCreateResponses[keyof VolumeSnapshotsCreateResponses];
 
 export type WalletsGetData = {
     body?: never;

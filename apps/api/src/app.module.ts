@@ -9,6 +9,7 @@ import { NodeSessionGuard, NodesModule } from '@statemesh/nodes';
 import { ObservabilityModule } from '@statemesh/observability';
 import { RedisModule } from '@statemesh/redis';
 import { EnvelopeResponseSealer, SecretsModule } from '@statemesh/secrets';
+import { VolumesModule } from '@statemesh/storage';
 import { WalletsModule } from '@statemesh/wallets';
 import { OperationsController } from './operations/operations.controller';
 
@@ -33,6 +34,7 @@ import { OperationsController } from './operations/operations.controller';
     QuotasModule,
     ComputeModule,
     GatewayTokensModule,
+    VolumesModule,
   ],
   controllers: [OperationsController],
   providers: [
