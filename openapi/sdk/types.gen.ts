@@ -1422,6 +1422,24 @@ export type SignupDto = {
     password: string;
 };
 
+export type SniRouteDto = {
+    /**
+     * Where to forward: the node’s address.
+     */
+    nodeAddress: string;
+    nodeId: string;
+    protocol: 'https' | 'tcp';
+    /**
+     * The TLS server name (SNI) gateways match on the zone’s shared port.
+     */
+    sni: string;
+    /**
+     * The VM port to forward to.
+     */
+    targetPort: number;
+    vmId: string;
+};
+
 export type SubmitProofDto = {
     epoch: number;
     /**
@@ -1441,6 +1459,17 @@ export type SubmitProofDto = {
      * The Wesolowski proof π: 512 lowercase hex digits.
      */
     proof: string;
+};
+
+export type UdpRouteDto = {
+    nodeAddress: string;
+    nodeId: string;
+    /**
+     * The zone-wide public UDP port.
+     */
+    publicPort: number;
+    targetPort: number;
+    vmId: string;
 };
 
 export type UnbalancedTransactionDto = {
@@ -1881,6 +1910,23 @@ export type ZoneResponseDto = {
     udpPortMax: number;
     udpPortMin: number;
     updatedAt: string;
+};
+
+export type ZoneRoutesDto = {
+    dnsSuffix: string;
+    /**
+     * When the table was read.
+     */
+    generatedAt: string;
+    /**
+     * https and tcp entrypoints of running VMs, by SNI name.
+     */
+    sni: Array<SniRouteDto>;
+    /**
+     * udp entrypoints of running VMs, by public port.
+     */
+    udp: Array<UdpRouteDto>;
+    zone: string;
 };
 
 export type CreateSecretDtoWritable = {
@@ -3790,6 +3836,38 @@ export type AgentAssignmentsReportResponses = {
 };
 
 export type AgentAssignmentsReportResponse = AgentAssignmentsReportResponses[keyof AgentAssignmentsReportResponses];
+
+export type GatewayRoutesGetData = {
+    body?: never;
+    path: {
+        zone: string;
+    };
+    query?: never;
+    url: '/gateway/v1/zones/{zone}/routes';
+};
+
+export type GatewayRoutesGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type GatewayRoutesGetError = GatewayRoutesGetErrors[keyof GatewayRoutesGetErrors];
+
+export type GatewayRoutesGetResponses = {
+    200: ZoneRoutesDto;
+};
+
+export type GatewayRoutesGetResponse = GatewayRoutesGetResponses[keyof GatewayRoutesGetResponses];
 
 export type OperationsLivenessData = {
     body?: never;

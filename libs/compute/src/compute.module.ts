@@ -5,15 +5,19 @@ import { AgentAssignmentsService } from './assignments/agent-assignments.service
 import { CatalogModule } from './catalog/catalog.module';
 import { ComputeCoreModule } from './compute-core.module';
 import { QuotasModule } from './quotas/quotas.module';
+import { GatewayRoutesController } from './gateway/gateway-routes.controller';
+import { GatewayRoutesRepository } from './gateway/gateway-routes.repository';
+import { GatewayRoutesService } from './gateway/gateway-routes.service';
+import { GatewayTokensModule } from './gateway-tokens/gateway-tokens.module';
 import { AccountOperationsController } from './operations/operations.controller';
 import { OperationsService } from './operations/operations.service';
 import { VmsController } from './vms/vms.controller';
 import { VmsService } from './vms/vms.service';
 
-/** Compute for the API process: VM routes, operations, and the agent's assignment routes. */
+/** Compute for the API process: VM routes, operations, the agent's assignment routes and the gateways' routing tables. */
 @Module({
-  imports: [ComputeCoreModule, NodesModule, CatalogModule, QuotasModule],
-  controllers: [VmsController, AccountOperationsController, AgentAssignmentsController],
-  providers: [VmsService, OperationsService, AgentAssignmentsService],
+  imports: [ComputeCoreModule, NodesModule, CatalogModule, QuotasModule, GatewayTokensModule],
+  controllers: [VmsController, AccountOperationsController, AgentAssignmentsController, GatewayRoutesController],
+  providers: [VmsService, OperationsService, AgentAssignmentsService, GatewayRoutesService, GatewayRoutesRepository],
 })
 export class ComputeModule {}
