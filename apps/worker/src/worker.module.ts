@@ -10,6 +10,7 @@ import { WalletsModule } from '@statemesh/wallets';
 import { EpochsProcessor } from './epochs/epochs.processor';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { ReconciliationProcessor } from './reconciliation/reconciliation.processor';
+import { SettlementProcessor } from './settlement/settlement.processor';
 import { WorkerLifecycle } from './worker-lifecycle';
 
 /**
@@ -19,7 +20,7 @@ import { WorkerLifecycle } from './worker-lifecycle';
  */
 @Module({
   imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule, WalletsModule, EpochsWorkerModule],
-  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor, ReconciliationProcessor, EpochsProcessor],
+  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor, ReconciliationProcessor, EpochsProcessor, SettlementProcessor],
 })
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {

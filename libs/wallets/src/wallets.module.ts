@@ -10,6 +10,13 @@ import { AdminPricingController } from './pricing/admin-pricing.controller';
 import { PriceListRepository } from './pricing/price-list.repository';
 import { PricingController } from './pricing/pricing.controller';
 import { PricingService } from './pricing/pricing.service';
+import { ArrearsService } from './runway/arrears.service';
+import { RunwayPolicy } from './runway/runway-policy';
+import { SettlementRepository } from './settlement/settlement.repository';
+import { SettlementService } from './settlement/settlement.service';
+import { VmBurnRateSource } from './settlement/vm-burn-rate.source';
+import { VmUsageRepository } from './settlement/vm-usage.repository';
+import { VmUsageSource } from './settlement/vm-usage.source';
 import { BurnRateRegistry } from './wallets/burn-rate.registry';
 import { WalletProvisioningStep } from './wallets/wallet-provisioning.step';
 import { WalletRepository } from './wallets/wallet.repository';
@@ -20,9 +27,11 @@ import { DepositWebhookGuard } from './webhooks/deposit-webhook.guard';
 
 /**
  * Wallets and money: the ledger, account wallets, admin funding, the deposit
- * webhook and versioned prices. Other contexts use LedgerService (settlement),
- * PricingService (prices at an hour) and BurnRateRegistry (to report what an
- * account's resources cost per hour).
+ * webhook, versioned prices and hourly settlement. Other contexts use
+ * PricingService (prices at an hour), BurnRateRegistry (to report what an
+ * account's resources cost per hour), RunwayPolicy (402 before creating or
+ * starting what the wallet cannot cover) and ArrearsService (accounts past
+ * their grace period).
  */
 @Module({
   imports: [IdentityModule],
@@ -39,7 +48,14 @@ import { DepositWebhookGuard } from './webhooks/deposit-webhook.guard';
     BurnRateRegistry,
     WalletProvisioningStep,
     DepositWebhookGuard,
+    SettlementRepository,
+    VmUsageRepository,
+    VmUsageSource,
+    VmBurnRateSource,
+    SettlementService,
+    RunwayPolicy,
+    ArrearsService,
   ],
-  exports: [LedgerService, PricingService, BurnRateRegistry],
+  exports: [LedgerService, PricingService, BurnRateRegistry, SettlementService, RunwayPolicy, ArrearsService],
 })
 export class WalletsModule {}

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { billableSecondsByNode, secondsWithin, unreachableRanges, type PlacedStatusChange } from './vm-metering';
+import { billableSecondsByNode, secondsWithin, unreachableRanges, vmPeriodUsage, type PlacedStatusChange } from './vm-metering';
 import type { TimeRange } from './metering';
 
 const START = new Date('2026-03-01T10:00:00Z');
@@ -83,5 +83,52 @@ describe('unreachableRanges', () => {
   it('keeps the last of several changes at one instant', () => {
     expect(unreachableRanges([{ at: t(0), unreachable: true }, { at: t(0), unreachable: false }])).toEqual([]);
     expect(unreachableRanges([])).toEqual([]);
+  });
+});
+
+describe('vmPeriodUsage', () => {
+  const prices = { instanceTypePerHour: new Map([['s1.small', 36_000n]]), publicUdpPortPerHour: 3_600n };
+  const operators = new Map([['n1', 'op1'], ['n2', 'op2']]);
+  const base = { id: 'vm1', accountId: 'tenant', instanceType: 's1.small', createdAt: t(-120), deletedAt: null, udpPorts: 0 };
+
+  it('charges running time per node at the instance price, with the operator of each node', () => {
+    const usage = vmPeriodUsage(
+      { ...base, changes: [{ at: t(-60), status: 'running', nodeId: 'n1' }, { at: t(30), status: 'rescheduling', nodeId: null }, { at: t(40), status: 'running', nodeId: 'n2' }] },
+      new Map(),
+      operators,
+      prices,
+      START,
+      END,
+    );
+    expect(usage).toEqual({
+      resourceKind: 'vm',
+      resourceId: 'vm1',
+      tenantAccountId: 'tenant',
+      seconds: 3000,
+      parts: [
+        { component: 'compute', nodeId: 'n1', operatorAccountId: 'op1', seconds: 1800, quantity: 1, pricePerHourMicro: 36_000n },
+        { component: 'compute', nodeId: 'n2', operatorAccountId: 'op2', seconds: 1200, quantity: 1, pricePerHourMicro: 36_000n },
+      ],
+    });
+  });
+
+  it('charges UDP ports while the VM exists, running or not, until it is deleted', () => {
+    const usage = vmPeriodUsage(
+      { ...base, udpPorts: 2, changes: [{ at: t(-60), status: 'stopped', nodeId: null }, { at: t(45), status: 'deleted', nodeId: null }] },
+      new Map(),
+      operators,
+      prices,
+      START,
+      END,
+    );
+    expect(usage.seconds).toBe(0);
+    expect(usage.parts).toEqual([{ component: 'public_udp_ports', nodeId: null, operatorAccountId: null, seconds: 2700, quantity: 2, pricePerHourMicro: 3_600n }]);
+  });
+
+  it('charges nothing for a node that no longer exists, and prices an unknown instance type at zero', () => {
+    const gone = vmPeriodUsage({ ...base, changes: [{ at: t(-60), status: 'running', nodeId: 'n9' }] }, new Map(), operators, prices, START, END);
+    expect(gone.parts).toEqual([]);
+    const unpriced = vmPeriodUsage({ ...base, instanceType: 'x', changes: [{ at: t(-60), status: 'running', nodeId: 'n1' }] }, new Map(), operators, prices, START, END);
+    expect(unpriced.parts[0].pricePerHourMicro).toBe(0n);
   });
 });

@@ -1,4 +1,5 @@
 import { billableSecondsBetween, type StatusInterval, type TimeRange } from './metering';
+import type { ResourcePeriodUsage, UsagePart } from './period-settlement';
 
 /**
  * Metering of one VM over one period from its status history: how long it ran
@@ -79,4 +80,65 @@ function placedIntervals(changes: readonly PlacedStatusChange[]): PlacedInterval
     intervals.push({ from: change.at, to: next === undefined ? null : next.change.at, billable: change.billable, nodeId: change.nodeId });
   });
   return intervals;
+}
+
+/** What settlement knows of one VM for one period. */
+export interface VmPeriodRecord {
+  id: string;
+  accountId: string;
+  instanceType: string;
+  createdAt: Date;
+  /** When the VM was deleted; null while it exists. */
+  deletedAt: Date | null;
+  /** Public UDP ports it holds. */
+  udpPorts: number;
+  /** Its status history: the last change before the period and every change within it. */
+  changes: Array<{ at: Date; status: string; nodeId: string | null }>;
+}
+
+/** The prices a VM's usage is charged at, from the price list in effect for the period. */
+export interface VmPeriodPrices {
+  instanceTypePerHour: ReadonlyMap<string, bigint>;
+  publicUdpPortPerHour: bigint;
+}
+
+/** Statuses a VM is charged for: the time it is actually running. */
+export const BILLABLE_VM_STATUSES: readonly string[] = ['running'];
+
+/**
+ * A VM's usage of [start, end): compute seconds per node that ran it (at its
+ * instance type's price, with that node's operator), and public UDP ports for
+ * the seconds it existed (platform revenue: the ports are the platform's
+ * gateways). The VM stops existing at `deletedAt` or at its first `deleted`
+ * status, whichever comes first.
+ */
+export function vmPeriodUsage(
+  vm: VmPeriodRecord,
+  unreachableByNode: ReadonlyMap<string, readonly TimeRange[]>,
+  operatorOfNode: ReadonlyMap<string, string>,
+  prices: VmPeriodPrices,
+  start: Date,
+  end: Date,
+): ResourcePeriodUsage {
+  const changes = vm.changes.map((change) => ({ at: change.at, billable: BILLABLE_VM_STATUSES.includes(change.status), nodeId: change.nodeId }));
+  const byNode = billableSecondsByNode(changes, unreachableByNode, start, end);
+  const price = prices.instanceTypePerHour.get(vm.instanceType) ?? 0n;
+  const parts: UsagePart[] = [];
+  let seconds = 0;
+  for (const [nodeId, nodeSeconds] of byNode) {
+    const operator = operatorOfNode.get(nodeId);
+    if (operator === undefined) continue; // a node that no longer exists: nobody to pay, nothing to charge
+    seconds += nodeSeconds;
+    parts.push({ component: 'compute', nodeId, operatorAccountId: operator, seconds: nodeSeconds, quantity: 1, pricePerHourMicro: price });
+  }
+  if (vm.udpPorts > 0) {
+    const deletedByStatus = vm.changes.filter((change) => change.status === 'deleted').map((change) => change.at.getTime());
+    const endings = [...deletedByStatus, ...(vm.deletedAt ? [vm.deletedAt.getTime()] : [])];
+    const gone = endings.length ? new Date(Math.min(...endings)) : null;
+    const existed = gone !== null && gone < vm.createdAt ? 0 : secondsWithin(vm.createdAt, gone, start, end);
+    if (existed > 0) {
+      parts.push({ component: 'public_udp_ports', nodeId: null, operatorAccountId: null, seconds: existed, quantity: vm.udpPorts, pricePerHourMicro: prices.publicUdpPortPerHour });
+    }
+  }
+  return { resourceKind: 'vm', resourceId: vm.id, tenantAccountId: vm.accountId, seconds, parts };
 }
