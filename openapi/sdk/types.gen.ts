@@ -252,6 +252,43 @@ export type DepositReceiptDto = {
     transactionId: string;
 };
 
+export type EarningsItemDto = {
+    currency: string;
+    /**
+     * The operator's share, credited to its wallet. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    earnings: string;
+    /**
+     * What tenants were charged for it. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    gross: string;
+    /**
+     * The start of the UTC hour.
+     */
+    hour: string;
+    nodeId: string;
+    /**
+     * The platform fee taken from it. Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    platformFee: string;
+    /**
+     * Resources the node served in the hour.
+     */
+    resources: number;
+    /**
+     * Seconds of VM time the node served in the hour, all VMs together.
+     */
+    seconds: number;
+};
+
+export type EarningsItemPage = {
+    items: Array<EarningsItemDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
 export type EpochDetailDto = {
     closedAt: string | null;
     /**
@@ -1007,6 +1044,50 @@ export type UpdateAccountDto = {
 
 export type UpdateMemberDto = {
     role: 'viewer' | 'member' | 'admin' | 'owner';
+};
+
+export type UsageItemDto = {
+    /**
+     * What was charged, all parts included (compute, public UDP ports). Micro-units (1,000,000 per currency unit) as a decimal string.
+     */
+    charge: string;
+    /**
+     * Settled periods (per resource) or resources (per hour) in the item.
+     */
+    count: number;
+    currency: string;
+    /**
+     * Start of the first settled period in the item.
+     */
+    from: string;
+    /**
+     * With `groupBy=hour`: the start of the UTC hour; null per resource.
+     */
+    hour: string | null;
+    /**
+     * With `groupBy=resource`: the resource; null per hour.
+     */
+    resourceId: string | null;
+    /**
+     * With `groupBy=resource`: the kind of resource; null per hour.
+     */
+    resourceKind: 'vm' | 'volume';
+    /**
+     * Billable seconds (for a VM: running on a reachable node).
+     */
+    seconds: number;
+    /**
+     * End of the last settled period in the item.
+     */
+    to: string;
+};
+
+export type UsageItemPage = {
+    items: Array<UsageItemDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
 };
 
 export type VolumePriceDto = {
@@ -2350,6 +2431,70 @@ export type AccountsRenameResponses = {
 
 export type AccountsRenameResponse = AccountsRenameResponses[keyof AccountsRenameResponses];
 
+export type UsageEarningsData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only periods starting at or after this instant (default: 31 days before `to`).
+         */
+        from?: string;
+        /**
+         * Only periods starting before this instant (default: now). At most 366 days after `from`.
+         */
+        to?: string;
+    };
+    url: '/v1/accounts/{accountId}/earnings';
+};
+
+export type UsageEarningsErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type UsageEarningsError = UsageEarningsErrors[keyof UsageEarningsErrors];
+
+export type UsageEarningsResponses = {
+    200: EarningsItemPage;
+};
+
+export type UsageEarningsResponse = UsageEarningsResponses[keyof UsageEarningsResponses];
+
 export type MembersListData = {
     body?: never;
     path: {
@@ -3294,6 +3439,74 @@ export type TokensGetResponses = {
 };
 
 export type TokensGetResponse = TokensGetResponses[keyof TokensGetResponses];
+
+export type UsageListData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only periods starting at or after this instant (default: 31 days before `to`).
+         */
+        from?: string;
+        /**
+         * Only periods starting before this instant (default: now). At most 366 days after `from`.
+         */
+        to?: string;
+        /**
+         * One item per resource, or one per hour.
+         */
+        groupBy?: 'resource' | 'hour';
+    };
+    url: '/v1/accounts/{accountId}/usage';
+};
+
+export type UsageListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type UsageListError = UsageListErrors[keyof UsageListErrors];
+
+export type UsageListResponses = {
+    200: UsageItemPage;
+};
+
+export type UsageListResponse = UsageListResponses[keyof UsageListResponses];
 
 export type WalletsGetData = {
     body?: never;

@@ -1,6 +1,9 @@
 import { periodStartOf } from '@statemesh/billing';
 import { TransactionRunner, PrismaService } from '@statemesh/database';
 import { ArrearsService, LedgerService, RunwayPolicy, SettlementService } from '@statemesh/wallets';
+import { usageEarnings, usageList, walletsGet, walletsListTransactions } from '@statemesh/sdk';
+import { signupUser } from '../support/admin';
+import { send } from '../support/api-harness';
 import { FEE_BPS, SettlementFixture, startSettlementApi } from './settlement-fixtures';
 
 const PERIOD = 60;
@@ -137,5 +140,50 @@ describe('hourly settlement', () => {
     const vm = await fixture.vm(tenant, now);
     await fixture.vmStatus(vm, tenant, 'running', node, now);
     await expect(runway.assertCanRun(tenant, price)).rejects.toMatchObject({ extensions: { burnRatePerHour: '36000' } });
+  });
+
+  it('shows the burn rate, the settlement on the statement, usage per resource and hour, and earnings per node and hour', async () => {
+    const tenant = await signupUser(api);
+    const operator = await signupUser(api);
+    await credit(tenant.accountId, 5_000_000n);
+    const node = await fixture.node(operator.accountId);
+    // After every period settled so far (usage recorded after its period was settled is never billed).
+    const start = new Date(periodStartOf(now, 3600).getTime() + 2 * 3600_000);
+    const vm = await fixture.vm(tenant.accountId, start, { udpPorts: 1 });
+    await fixture.vmStatus(vm, tenant.accountId, 'running', node, start);
+    await settlement.settleDuePeriods(new Date(start.getTime() + 2 * 3600_000), 1000);
+
+    const wallet = await send(walletsGet({ client: tenant.client, path: { accountId: tenant.accountId } }));
+    expect(wallet.data).toMatchObject({ burnRatePerHour: String(36_000 + 3_600) });
+
+    const statement = await send(walletsListTransactions({ client: tenant.client, path: { accountId: tenant.accountId }, query: { type: 'settlement', limit: 200 } }));
+    expect(statement.status).toBe(200);
+    expect(statement.data!.items.length).toBe(120); // two hours of one-minute periods
+    expect(statement.data!.items.every((item) => item.amount === '-660')).toBe(true); // 600 compute + 60 for the port
+
+    const byResource = await send(usageList({ client: tenant.client, path: { accountId: tenant.accountId }, query: { from: start.toISOString(), to: new Date(start.getTime() + 5 * 3600_000).toISOString() } }));
+    expect(byResource.data).toEqual({
+      items: [{ resourceKind: 'vm', resourceId: vm, hour: null, from: start.toISOString(), to: new Date(start.getTime() + 2 * 3600_000).toISOString(), seconds: 7200, count: 120, charge: '79200', currency: 'USD' }],
+      nextCursor: null,
+    });
+    const byHour = await send(usageList({ client: tenant.client, path: { accountId: tenant.accountId }, query: { from: start.toISOString(), to: new Date(start.getTime() + 5 * 3600_000).toISOString(), groupBy: 'hour', limit: 1 } }));
+    expect(byHour.data!.items).toEqual([expect.objectContaining({ hour: new Date(start.getTime() + 3600_000).toISOString(), seconds: 3600, count: 1, charge: '39600' })]);
+    const nextHour = await send(usageList({ client: tenant.client, path: { accountId: tenant.accountId }, query: { from: start.toISOString(), to: new Date(start.getTime() + 5 * 3600_000).toISOString(), groupBy: 'hour', cursor: byHour.data!.nextCursor! } }));
+    expect(nextHour.data!.items.map((item) => item.hour)).toEqual([start.toISOString()]);
+
+    const earnings = await send(usageEarnings({ client: operator.client, path: { accountId: operator.accountId }, query: { from: start.toISOString(), to: new Date(start.getTime() + 5 * 3600_000).toISOString() } }));
+    const perPeriodFee = (600n * BigInt(FEE_BPS)) / 10_000n;
+    expect(earnings.data!.items).toEqual([
+      { nodeId: node, hour: new Date(start.getTime() + 3600_000).toISOString(), seconds: 3600, resources: 1, gross: '36000', platformFee: String(60n * perPeriodFee), earnings: String(36_000n - 60n * perPeriodFee), currency: 'USD' },
+      expect.objectContaining({ nodeId: node, hour: start.toISOString() }),
+    ]);
+    expect(operator.accountId).not.toBe(tenant.accountId);
+    expect(await fixture.balance(operator.accountId)).toBe(2n * (36_000n - 60n * perPeriodFee));
+
+    const backwards = await send(usageList({ client: tenant.client, path: { accountId: tenant.accountId }, query: { from: start.toISOString(), to: new Date(start.getTime() - 1).toISOString() } }));
+    expect(backwards.status).toBe(422);
+    expect(backwards.error).toMatchObject({ code: 'wallet.invalid_time_range' });
+    const stranger = await send(usageEarnings({ client: tenant.client, path: { accountId: operator.accountId } }));
+    expect(stranger.status).toBe(404);
   });
 });

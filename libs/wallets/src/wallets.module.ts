@@ -17,6 +17,9 @@ import { SettlementService } from './settlement/settlement.service';
 import { VmBurnRateSource } from './settlement/vm-burn-rate.source';
 import { VmUsageRepository } from './settlement/vm-usage.repository';
 import { VmUsageSource } from './settlement/vm-usage.source';
+import { UsageController } from './usage/usage.controller';
+import { UsageRepository } from './usage/usage.repository';
+import { UsageService } from './usage/usage.service';
 import { BurnRateRegistry } from './wallets/burn-rate.registry';
 import { WalletProvisioningStep } from './wallets/wallet-provisioning.step';
 import { WalletRepository } from './wallets/wallet.repository';
@@ -35,7 +38,7 @@ import { DepositWebhookGuard } from './webhooks/deposit-webhook.guard';
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [WalletsController, AdminWalletsController, AdminLedgerController, DepositWebhookController, PricingController, AdminPricingController],
+  controllers: [WalletsController, AdminWalletsController, AdminLedgerController, DepositWebhookController, PricingController, AdminPricingController, UsageController],
   providers: [
     LedgerRepository,
     WalletRepository,
@@ -55,6 +58,8 @@ import { DepositWebhookGuard } from './webhooks/deposit-webhook.guard';
     SettlementService,
     RunwayPolicy,
     ArrearsService,
+    UsageRepository,
+    UsageService,
   ],
   exports: [LedgerService, PricingService, BurnRateRegistry, SettlementService, RunwayPolicy, ArrearsService],
 })
