@@ -12,6 +12,7 @@ import { EpochsProcessor } from './epochs/epochs.processor';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { PlacementProcessor } from './placement/placement.processor';
 import { ReconciliationProcessor } from './reconciliation/reconciliation.processor';
+import { SettlementProcessor } from './settlement/settlement.processor';
 import { WorkerLifecycle } from './worker-lifecycle';
 
 /**
@@ -21,7 +22,7 @@ import { WorkerLifecycle } from './worker-lifecycle';
  */
 @Module({
   imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule, WalletsModule, EpochsWorkerModule, ComputeCoreModule],
-  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor, ReconciliationProcessor, EpochsProcessor, PlacementProcessor],
+  providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor, ReconciliationProcessor, EpochsProcessor, PlacementProcessor, SettlementProcessor],
 })
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {

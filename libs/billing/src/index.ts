@@ -3,3 +3,7 @@ export * from './money/micro-units';
 export * from './settlement/fee-split';
 export * from './settlement/metering';
 export * from './settlement/settlement-plan';
+export * from './settlement/settlement-period';
+export * from './settlement/vm-metering';
+export * from './settlement/period-settlement';
+export * from './pricing/vm-price';

@@ -21,6 +21,8 @@ export interface JobPayloads {
   'placement.retry-waiting': { unschedulable?: boolean };
   /** The Time Tower's heartbeat: mark silent nodes unreachable, close due epochs, finish drains. */
   'epochs.tick': Record<string, never>;
+  /** Settle every closed settlement period (an hour) of every usage source, oldest first. */
+  'settlement.settle-due-hours': Record<string, never>;
   /** Check that every wallet's cached balance equals its ledger entries and every transaction sums to zero. */
   'reconciliation.reconcile-ledger': Record<string, never>;
   /** Delete idempotency records whose replay window has passed. */

@@ -12,3 +12,7 @@ export * from './pricing/price-version';
 export * from './pricing/pricing.service';
 export * from './pricing/default-prices';
 export * from './webhooks/webhook-signature';
+export * from './settlement/usage-source';
+export * from './settlement/settlement.service';
+export * from './runway/runway-policy';
+export * from './runway/arrears.service';

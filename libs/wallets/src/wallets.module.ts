@@ -10,6 +10,16 @@ import { AdminPricingController } from './pricing/admin-pricing.controller';
 import { PriceListRepository } from './pricing/price-list.repository';
 import { PricingController } from './pricing/pricing.controller';
 import { PricingService } from './pricing/pricing.service';
+import { ArrearsService } from './runway/arrears.service';
+import { RunwayPolicy } from './runway/runway-policy';
+import { SettlementRepository } from './settlement/settlement.repository';
+import { SettlementService } from './settlement/settlement.service';
+import { VmBurnRateSource } from './settlement/vm-burn-rate.source';
+import { VmUsageRepository } from './settlement/vm-usage.repository';
+import { VmUsageSource } from './settlement/vm-usage.source';
+import { UsageController } from './usage/usage.controller';
+import { UsageRepository } from './usage/usage.repository';
+import { UsageService } from './usage/usage.service';
 import { BurnRateRegistry } from './wallets/burn-rate.registry';
 import { WalletProvisioningStep } from './wallets/wallet-provisioning.step';
 import { WalletRepository } from './wallets/wallet.repository';
@@ -20,13 +30,15 @@ import { DepositWebhookGuard } from './webhooks/deposit-webhook.guard';
 
 /**
  * Wallets and money: the ledger, account wallets, admin funding, the deposit
- * webhook and versioned prices. Other contexts use LedgerService (settlement),
- * PricingService (prices at an hour) and BurnRateRegistry (to report what an
- * account's resources cost per hour).
+ * webhook, versioned prices and hourly settlement. Other contexts use
+ * PricingService (prices at an hour), BurnRateRegistry (to report what an
+ * account's resources cost per hour), RunwayPolicy (402 before creating or
+ * starting what the wallet cannot cover) and ArrearsService (accounts past
+ * their grace period).
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [WalletsController, AdminWalletsController, AdminLedgerController, DepositWebhookController, PricingController, AdminPricingController],
+  controllers: [WalletsController, AdminWalletsController, AdminLedgerController, DepositWebhookController, PricingController, AdminPricingController, UsageController],
   providers: [
     LedgerRepository,
     WalletRepository,
@@ -39,7 +51,16 @@ import { DepositWebhookGuard } from './webhooks/deposit-webhook.guard';
     BurnRateRegistry,
     WalletProvisioningStep,
     DepositWebhookGuard,
+    SettlementRepository,
+    VmUsageRepository,
+    VmUsageSource,
+    VmBurnRateSource,
+    SettlementService,
+    RunwayPolicy,
+    ArrearsService,
+    UsageRepository,
+    UsageService,
   ],
-  exports: [LedgerService, PricingService, BurnRateRegistry],
+  exports: [LedgerService, PricingService, BurnRateRegistry, SettlementService, RunwayPolicy, ArrearsService],
 })
 export class WalletsModule {}

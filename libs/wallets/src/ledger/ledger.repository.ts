@@ -53,9 +53,20 @@ export class LedgerRepository {
    * a concurrent transaction, which this waits for — is skipped, never an error.
    */
   async insertTransactions(rows: NewLedgerTransaction[], db: Db): Promise<Set<string>> {
-    // In reference order, so two batches sharing references wait on each other instead of deadlocking.
-    const ordered = [...rows].sort((a, b) => ((a.reference ?? '') < (b.reference ?? '') ? -1 : (a.reference ?? '') > (b.reference ?? '') ? 1 : 0));
-    const inserted = await db.ledgerTransaction.createManyAndReturn({ data: ordered, skipDuplicates: true, select: { id: true } });
+    // One statement however many rows (arrays, not one parameter per value), in
+    // reference order, so two batches sharing references wait on each other
+    // instead of deadlocking.
+    const inserted = await db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+      INSERT INTO ledger_transactions (id, type, description, actor, reference, metadata, "createdAt")
+      SELECT t.id, t.type::"LedgerTransactionType", t.description, t.actor, t.reference, t.metadata::jsonb, t.created_at::timestamptz
+      FROM unnest(${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.type)}::text[], ${rows.map((row) => row.description)}::text[],
+                  ${rows.map((row) => row.actor)}::text[], ${rows.map((row) => row.reference)}::text[],
+                  ${rows.map((row) => (row.metadata === undefined ? null : JSON.stringify(row.metadata)))}::text[],
+                  ${rows.map((row) => row.createdAt.toISOString())}::text[])
+        AS t(id, type, description, actor, reference, metadata, created_at)
+      ORDER BY t.reference
+      ON CONFLICT (reference) DO NOTHING
+      RETURNING id`);
     return new Set(inserted.map((row) => row.id));
   }
 
@@ -72,7 +83,15 @@ export class LedgerRepository {
 
   /** All entries of a transaction in one statement: the database checks after each statement that transactions balance. */
   async insertEntries(rows: NewLedgerEntry[], db: Db): Promise<void> {
-    await db.ledgerEntry.createMany({ data: rows });
+    // Arrays keep it one statement at any size: the balance trigger checks each statement.
+    await db.$executeRaw(Prisma.sql`
+      INSERT INTO ledger_entries (id, "transactionId", "walletId", amount, "balanceAfter", role, "createdAt")
+      SELECT e.id::bigint, e.transaction_id, e.wallet_id, e.amount::bigint, e.balance_after::bigint, e.role, e.created_at::timestamptz
+      FROM unnest(${rows.map((row) => row.id.toString())}::text[], ${rows.map((row) => row.transactionId)}::text[],
+                  ${rows.map((row) => row.walletId)}::text[], ${rows.map((row) => row.amount.toString())}::text[],
+                  ${rows.map((row) => row.balanceAfter.toString())}::text[], ${rows.map((row) => row.role)}::text[],
+                  ${rows.map((row) => row.createdAt.toISOString())}::text[])
+        AS e(id, transaction_id, wallet_id, amount, balance_after, role, created_at)`);
   }
 
   findByReferences(references: string[], db: Db = this.prisma): Promise<LedgerTransactionWithEntries[]> {

@@ -81,7 +81,7 @@ export class LedgerService {
 
     const now = new Date();
     const rows: NewLedgerTransaction[] = inputs.map((input) => ({
-      id: newId(now.getTime()),
+      id: input.id ?? newId(now.getTime()),
       type: input.type,
       description: input.description,
       actor: input.actor,

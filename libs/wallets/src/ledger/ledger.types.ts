@@ -16,6 +16,8 @@ export interface PostingInput {
 }
 
 export interface LedgerTransactionInput {
+  /** The transaction's id, when the caller must know it before posting (settlement lines point at it); generated otherwise. */
+  id?: string;
   type: LedgerTransactionType;
   description: string;
   /** Who moves the money: `user:<id>`, `webhook:deposits`, `system:settlement`. */

@@ -32,7 +32,15 @@ export class WalletRepository {
   }
 
   findByAccounts(accountIds: string[], db: Db = this.prisma): Promise<Pick<Wallet, 'id' | 'accountId'>[]> {
-    return db.wallet.findMany({ where: { accountId: { in: accountIds } }, select: { id: true, accountId: true } });
+    return db.$queryRaw<Pick<Wallet, 'id' | 'accountId'>[]>`SELECT id, "accountId" FROM wallets WHERE "accountId" = ANY(${accountIds}::text[])`;
+  }
+
+  /** Account wallets whose balance has been below zero since before `cutoff`, oldest arrears first. */
+  findInArrearsBefore(cutoff: Date, db: Db = this.prisma): Promise<Array<{ accountId: string; arrearsSince: Date }>> {
+    return db.$queryRaw<Array<{ accountId: string; arrearsSince: Date }>>`
+      SELECT "accountId", "arrearsSince" FROM wallets
+      WHERE kind = 'account' AND "arrearsSince" IS NOT NULL AND "arrearsSince" < ${cutoff}
+      ORDER BY "arrearsSince", "accountId"`;
   }
 
   /**

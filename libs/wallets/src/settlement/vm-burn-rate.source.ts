@@ -1,0 +1,33 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { hourlyPriceOfVm } from '@statemesh/billing';
+import { PricingService } from '../pricing/pricing.service';
+import { BurnRateRegistry, type BurnRateSource } from '../wallets/burn-rate.registry';
+import { VmUsageRepository } from './vm-usage.repository';
+
+/**
+ * VMs' share of an account's burn rate at current prices: the instance type
+ * price of every VM that runs or is about to (scheduled, provisioning,
+ * starting), and every public UDP port of a VM that exists.
+ */
+@Injectable()
+export class VmBurnRateSource implements BurnRateSource, OnModuleInit {
+  readonly name = 'vms';
+
+  constructor(
+    private readonly registry: BurnRateRegistry,
+    private readonly usage: VmUsageRepository,
+    private readonly pricing: PricingService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  async hourlyCost(accountId: string, now: Date = new Date()): Promise<bigint> {
+    const prices = await this.pricing.priceListAt(now);
+    if (!prices) return 0n;
+    const { instanceTypes, udpPorts } = await this.usage.burningResources(accountId);
+    const compute = instanceTypes.reduce((total, row) => total + BigInt(row.count) * hourlyPriceOfVm({ instanceType: row.instanceType, udpPorts: 0 }, prices), 0n);
+    return compute + BigInt(udpPorts) * prices.publicUdpPortPerHour;
+  }
+}

@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { unreachableRanges, vmPeriodUsage, type ResourcePeriodUsage, type SettlementPeriod, type TimeRange, type VmPeriodPrices } from '@statemesh/billing';
+import type { Prisma } from '@statemesh/database';
+import type { UsageSource } from './usage-source';
+import { VmUsageRepository } from './vm-usage.repository';
+
+/** VMs: running time per node (minus unreachable time) and public UDP ports while they exist. */
+@Injectable()
+export class VmUsageSource implements UsageSource {
+  readonly kind = 'vm' as const;
+
+  constructor(private readonly usage: VmUsageRepository) {}
+
+  earliestUsage(): Promise<Date | null> {
+    return this.usage.earliestStatusChange();
+  }
+
+  async meter(period: SettlementPeriod, prices: VmPeriodPrices, tx: Prisma.TransactionClient): Promise<ResourcePeriodUsage[]> {
+    const nodes = await this.usage.nodesInPeriod(period.start, period.end, tx);
+    const operatorOfNode = new Map(nodes.map((node) => [node.nodeId, node.operatorAccountId]));
+    const unreachableByNode = new Map<string, TimeRange[]>();
+    for (const node of nodes) {
+      if (!node.changes.some((change) => change.status === 'unreachable')) continue;
+      unreachableByNode.set(node.nodeId, unreachableRanges(node.changes.map((change) => ({ at: change.at, unreachable: change.status === 'unreachable' }))));
+    }
+    const vms = await this.usage.vmsInPeriod(period.start, period.end, tx);
+    return vms.map((vm) => vmPeriodUsage(vm, unreachableByNode, operatorOfNode, prices, period.start, period.end));
+  }
+}
