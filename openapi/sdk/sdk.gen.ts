@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsMeData, AccountsMeErrors, AccountsMeResponses, AccountsRenameData, AccountsRenameErrors, AccountsRenameResponses, AdminEpochsCurrentData, AdminEpochsCurrentErrors, AdminEpochsCurrentResponses, AdminEpochsGetData, AdminEpochsGetErrors, AdminEpochsGetResponses, AdminEpochsListData, AdminEpochsListErrors, AdminEpochsListResponses, AdminLedgerGetTransactionData, AdminLedgerGetTransactionErrors, AdminLedgerGetTransactionResponses, AdminLedgerReconcileData, AdminLedgerReconcileErrors, AdminLedgerReconcileResponses, AdminNodesDecommissionData, AdminNodesDecommissionErrors, AdminNodesDecommissionResponses, AdminNodesGetData, AdminNodesGetErrors, AdminNodesGetResponses, AdminNodesJailData, AdminNodesJailErrors, AdminNodesJailResponses, AdminNodesListData, AdminNodesListErrors, AdminNodesListResponses, AdminNodesUnjailData, AdminNodesUnjailErrors, AdminNodesUnjailResponses, AdminNodesVerifyChainData, AdminNodesVerifyChainErrors, AdminNodesVerifyChainResponses, AdminPricingCreateData, AdminPricingCreateErrors, AdminPricingCreateResponses, AdminPricingDeleteData, AdminPricingDeleteErrors, AdminPricingDeleteResponses, AdminPricingGetData, AdminPricingGetErrors, AdminPricingGetResponses, AdminPricingListData, AdminPricingListErrors, AdminPricingListResponses, AdminWalletsCreditData, AdminWalletsCreditErrors, AdminWalletsCreditResponses, AdminWalletsDebitData, AdminWalletsDebitErrors, AdminWalletsDebitResponses, AdminWalletsGetData, AdminWalletsGetErrors, AdminWalletsGetResponses, AdminWalletsListTransactionsData, AdminWalletsListTransactionsErrors, AdminWalletsListTransactionsResponses, AdminWalletsRefundData, AdminWalletsRefundErrors, AdminWalletsRefundResponses, AgentNodeGetData, AgentNodeGetErrors, AgentNodeGetResponses, AgentProofsChallengeData, AgentProofsChallengeErrors, AgentProofsChallengeResponses, AgentProofsSubmitData, AgentProofsSubmitErrors, AgentProofsSubmitResponses, AgentSessionsChallengeData, AgentSessionsChallengeErrors, AgentSessionsChallengeResponses, AgentSessionsOpenData, AgentSessionsOpenErrors, AgentSessionsOpenResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthSignupData, AuthSignupErrors, AuthSignupResponses, DepositWebhookReceiveData, DepositWebhookReceiveErrors, DepositWebhookReceiveResponses, HeartbeatsRecordData, HeartbeatsRecordErrors, HeartbeatsRecordResponses, MembersAddData, MembersAddErrors, MembersAddResponses, MembersChangeRoleData, MembersChangeRoleErrors, MembersChangeRoleResponses, MembersGetData, MembersGetErrors, MembersGetResponses, MembersListData, MembersListErrors, MembersListResponses, MembersRemoveData, MembersRemoveErrors, MembersRemoveResponses, NodeProofsListData, NodeProofsListErrors, NodeProofsListResponses, NodesDecommissionData, NodesDecommissionErrors, NodesDecommissionResponses, NodesGetData, NodesGetErrors, NodesGetResponses, NodesListData, NodesListErrors, NodesListResponses, NodesRegisterData, NodesRegisterErrors, NodesRegisterResponses, OperationsLivenessData, OperationsLivenessResponses, OperationsReadinessData, OperationsReadinessErrors, OperationsReadinessResponses, OperationsRenderData, OperationsRenderResponses, PricingCurrentData, PricingCurrentErrors, PricingCurrentResponses, SecretsCreateData, SecretsCreateErrors, SecretsCreateResponses, SecretsDeleteData, SecretsDeleteErrors, SecretsDeleteResponses, SecretsGetData, SecretsGetErrors, SecretsGetResponses, SecretsListData, SecretsListErrors, SecretsListResponses, SecretsReplaceData, SecretsReplaceErrors, SecretsReplaceResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensGetData, TokensGetErrors, TokensGetResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageEarningsData, UsageEarningsErrors, UsageEarningsResponses, UsageListData, UsageListErrors, UsageListResponses, WalletsGetData, WalletsGetErrors, WalletsGetResponses, WalletsListTransactionsData, WalletsListTransactionsErrors, WalletsListTransactionsResponses } from './types.gen.js';
+import type { AccountOperationsGetData, AccountOperationsGetErrors, AccountOperationsGetResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsMeData, AccountsMeErrors, AccountsMeResponses, AccountsRenameData, AccountsRenameErrors, AccountsRenameResponses, AdminCatalogCreateImageData, AdminCatalogCreateImageErrors, AdminCatalogCreateImageResponses, AdminCatalogCreateInstanceTypeData, AdminCatalogCreateInstanceTypeErrors, AdminCatalogCreateInstanceTypeResponses, AdminCatalogCreateZoneData, AdminCatalogCreateZoneErrors, AdminCatalogCreateZoneResponses, AdminCatalogDeleteImageData, AdminCatalogDeleteImageErrors, AdminCatalogDeleteImageResponses, AdminCatalogDeleteInstanceTypeData, AdminCatalogDeleteInstanceTypeErrors, AdminCatalogDeleteInstanceTypeResponses, AdminCatalogDeleteZoneData, AdminCatalogDeleteZoneErrors, AdminCatalogDeleteZoneResponses, AdminCatalogUpdateImageData, AdminCatalogUpdateImageErrors, AdminCatalogUpdateImageResponses, AdminCatalogUpdateInstanceTypeData, AdminCatalogUpdateInstanceTypeErrors, AdminCatalogUpdateInstanceTypeResponses, AdminCatalogUpdateZoneData, AdminCatalogUpdateZoneErrors, AdminCatalogUpdateZoneResponses, AdminEpochsCurrentData, AdminEpochsCurrentErrors, AdminEpochsCurrentResponses, AdminEpochsGetData, AdminEpochsGetErrors, AdminEpochsGetResponses, AdminEpochsListData, AdminEpochsListErrors, AdminEpochsListResponses, AdminGatewayTokensIssueData, AdminGatewayTokensIssueErrors, AdminGatewayTokensIssueResponses, AdminGatewayTokensListData, AdminGatewayTokensListErrors, AdminGatewayTokensListResponses, AdminGatewayTokensRevokeData, AdminGatewayTokensRevokeErrors, AdminGatewayTokensRevokeResponses, AdminLedgerGetTransactionData, AdminLedgerGetTransactionErrors, AdminLedgerGetTransactionResponses, AdminLedgerReconcileData, AdminLedgerReconcileErrors, AdminLedgerReconcileResponses, AdminNodesDecommissionData, AdminNodesDecommissionErrors, AdminNodesDecommissionResponses, AdminNodesGetData, AdminNodesGetErrors, AdminNodesGetResponses, AdminNodesJailData, AdminNodesJailErrors, AdminNodesJailResponses, AdminNodesListData, AdminNodesListErrors, AdminNodesListResponses, AdminNodesUnjailData, AdminNodesUnjailErrors, AdminNodesUnjailResponses, AdminNodesVerifyChainData, AdminNodesVerifyChainErrors, AdminNodesVerifyChainResponses, AdminPricingCreateData, AdminPricingCreateErrors, AdminPricingCreateResponses, AdminPricingDeleteData, AdminPricingDeleteErrors, AdminPricingDeleteResponses, AdminPricingGetData, AdminPricingGetErrors, AdminPricingGetResponses, AdminPricingListData, AdminPricingListErrors, AdminPricingListResponses, AdminQuotasGetData, AdminQuotasGetErrors, AdminQuotasGetResponses, AdminQuotasPutData, AdminQuotasPutErrors, AdminQuotasPutResponses, AdminQuotasResetData, AdminQuotasResetErrors, AdminQuotasResetResponses, AdminWalletsCreditData, AdminWalletsCreditErrors, AdminWalletsCreditResponses, AdminWalletsDebitData, AdminWalletsDebitErrors, AdminWalletsDebitResponses, AdminWalletsGetData, AdminWalletsGetErrors, AdminWalletsGetResponses, AdminWalletsListTransactionsData, AdminWalletsListTransactionsErrors, AdminWalletsListTransactionsResponses, AdminWalletsRefundData, AdminWalletsRefundErrors, AdminWalletsRefundResponses, AgentAssignmentsAcknowledgeData, AgentAssignmentsAcknowledgeErrors, AgentAssignmentsAcknowledgeResponses, AgentAssignmentsListData, AgentAssignmentsListErrors, AgentAssignmentsListResponses, AgentAssignmentsReportData, AgentAssignmentsReportErrors, AgentAssignmentsReportResponses, AgentNodeGetData, AgentNodeGetErrors, AgentNodeGetResponses, AgentProofsChallengeData, AgentProofsChallengeErrors, AgentProofsChallengeResponses, AgentProofsSubmitData, AgentProofsSubmitErrors, AgentProofsSubmitResponses, AgentSessionsChallengeData, AgentSessionsChallengeErrors, AgentSessionsChallengeResponses, AgentSessionsOpenData, AgentSessionsOpenErrors, AgentSessionsOpenResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthSignupData, AuthSignupErrors, AuthSignupResponses, CatalogGetImageData, CatalogGetImageErrors, CatalogGetImageResponses, CatalogGetInstanceTypeData, CatalogGetInstanceTypeErrors, CatalogGetInstanceTypeResponses, CatalogGetZoneData, CatalogGetZoneErrors, CatalogGetZoneResponses, CatalogListImagesData, CatalogListImagesErrors, CatalogListImagesResponses, CatalogListInstanceTypesData, CatalogListInstanceTypesErrors, CatalogListInstanceTypesResponses, CatalogListZonesData, CatalogListZonesErrors, CatalogListZonesResponses, DepositWebhookReceiveData, DepositWebhookReceiveErrors, DepositWebhookReceiveResponses, GatewayRoutesGetData, GatewayRoutesGetErrors, GatewayRoutesGetResponses, HeartbeatsRecordData, HeartbeatsRecordErrors, HeartbeatsRecordResponses, MembersAddData, MembersAddErrors, MembersAddResponses, MembersChangeRoleData, MembersChangeRoleErrors, MembersChangeRoleResponses, MembersGetData, MembersGetErrors, MembersGetResponses, MembersListData, MembersListErrors, MembersListResponses, MembersRemoveData, MembersRemoveErrors, MembersRemoveResponses, NodeProofsListData, NodeProofsListErrors, NodeProofsListResponses, NodesDecommissionData, NodesDecommissionErrors, NodesDecommissionResponses, NodesGetData, NodesGetErrors, NodesGetResponses, NodesListData, NodesListErrors, NodesListResponses, NodesRegisterData, NodesRegisterErrors, NodesRegisterResponses, OperationsLivenessData, OperationsLivenessResponses, OperationsReadinessData, OperationsReadinessErrors, OperationsReadinessResponses, OperationsRenderData, OperationsRenderResponses, PricingCurrentData, PricingCurrentErrors, PricingCurrentResponses, QuotasGetData, QuotasGetErrors, QuotasGetResponses, SecretsCreateData, SecretsCreateErrors, SecretsCreateResponses, SecretsDeleteData, SecretsDeleteErrors, SecretsDeleteResponses, SecretsGetData, SecretsGetErrors, SecretsGetResponses, SecretsListData, SecretsListErrors, SecretsListResponses, SecretsReplaceData, SecretsReplaceErrors, SecretsReplaceResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensGetData, TokensGetErrors, TokensGetResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageEarningsData, UsageEarningsErrors, UsageEarningsResponses, UsageListData, UsageListErrors, UsageListResponses, VmsCreateData, VmsCreateErrors, VmsCreateResponses, VmsDeleteData, VmsDeleteErrors, VmsDeleteResponses, VmsEventsData, VmsEventsErrors, VmsEventsResponses, VmsGetData, VmsGetErrors, VmsGetResponses, VmsListData, VmsListErrors, VmsListResponses, VmsResetData, VmsResetErrors, VmsResetResponses, VmsRestartData, VmsRestartErrors, VmsRestartResponses, VmsStartData, VmsStartErrors, VmsStartResponses, VmsStopData, VmsStopErrors, VmsStopResponses, VmsUpdateData, VmsUpdateErrors, VmsUpdateResponses, VmsWaitData, VmsWaitErrors, VmsWaitResponses, VolumesAttachData, VolumesAttachErrors, VolumesAttachResponses, VolumesCreateData, VolumesCreateErrors, VolumesCreateResponses, VolumesDeleteData, VolumesDeleteErrors, VolumesDeleteResponses, VolumesDetachData, VolumesDetachErrors, VolumesDetachResponses, VolumesGetData, VolumesGetErrors, VolumesGetResponses, VolumesListData, VolumesListErrors, VolumesListResponses, VolumeSnapshotsCreateData, VolumeSnapshotsCreateErrors, VolumeSnapshotsCreateResponses, VolumeSnapshotsDeleteData, VolumeSnapshotsDeleteErrors, VolumeSnapshotsDeleteResponses, VolumeSnapshotsGetData, VolumeSnapshotsGetErrors, VolumeSnapshotsGetResponses, VolumeSnapshotsListData, VolumeSnapshotsListErrors, VolumeSnapshotsListForVolumeData, VolumeSnapshotsListForVolumeErrors, VolumeSnapshotsListForVolumeResponses, VolumeSnapshotsListResponses, VolumesUpdateData, VolumesUpdateErrors, VolumesUpdateResponses, WalletsGetData, WalletsGetErrors, WalletsGetResponses, WalletsListTransactionsData, WalletsListTransactionsErrors, WalletsListTransactionsResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,49 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: keyof ClientMeta extends never ? Record<string, unknown> : ClientMeta;
 };
+
+/**
+ * Return an account to the default quota.
+ */
+export const adminQuotasReset = <ThrowOnError extends boolean = false>(options: Options<AdminQuotasResetData, ThrowOnError>): RequestResult<AdminQuotasResetResponses, AdminQuotasResetErrors, ThrowOnError> => (options.client ?? client).delete<AdminQuotasResetResponses, AdminQuotasResetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/accounts/{accountId}/quota',
+    ...options
+});
+
+/**
+ * An account's quota (its own or the defaults) and usage.
+ */
+export const adminQuotasGet = <ThrowOnError extends boolean = false>(options: Options<AdminQuotasGetData, ThrowOnError>): RequestResult<AdminQuotasGetResponses, AdminQuotasGetErrors, ThrowOnError> => (options.client ?? client).get<AdminQuotasGetResponses, AdminQuotasGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/accounts/{accountId}/quota',
+    ...options
+});
+
+/**
+ * Set an account's quota. A lower quota stops nothing that runs; it refuses new VMs beyond it.
+ */
+export const adminQuotasPut = <ThrowOnError extends boolean = false>(options: Options<AdminQuotasPutData, ThrowOnError>): RequestResult<AdminQuotasPutResponses, AdminQuotasPutErrors, ThrowOnError> => (options.client ?? client).put<AdminQuotasPutResponses, AdminQuotasPutErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/accounts/{accountId}/quota',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
 
 /**
  * An account's wallet (platform admins).
@@ -132,6 +175,143 @@ export const adminEpochsGet = <ThrowOnError extends boolean = false>(options: Op
         }],
     url: '/admin/v1/epochs/{number}',
     ...options
+});
+
+/**
+ * Gateway tokens not revoked, oldest first (never their secrets).
+ */
+export const adminGatewayTokensList = <ThrowOnError extends boolean = false>(options?: Options<AdminGatewayTokensListData, ThrowOnError>): RequestResult<AdminGatewayTokensListResponses, AdminGatewayTokensListErrors, ThrowOnError> => (options?.client ?? client).get<AdminGatewayTokensListResponses, AdminGatewayTokensListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/gateway-tokens',
+    ...options
+});
+
+/**
+ * Issue a token for an edge gateway, for some zones or all. Its secret is in this response only.
+ */
+export const adminGatewayTokensIssue = <ThrowOnError extends boolean = false>(options: Options<AdminGatewayTokensIssueData, ThrowOnError>): RequestResult<AdminGatewayTokensIssueResponses, AdminGatewayTokensIssueErrors, ThrowOnError> => (options.client ?? client).post<AdminGatewayTokensIssueResponses, AdminGatewayTokensIssueErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/gateway-tokens',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Revoke a gateway token; it stops working at once.
+ */
+export const adminGatewayTokensRevoke = <ThrowOnError extends boolean = false>(options: Options<AdminGatewayTokensRevokeData, ThrowOnError>): RequestResult<AdminGatewayTokensRevokeResponses, AdminGatewayTokensRevokeErrors, ThrowOnError> => (options.client ?? client).delete<AdminGatewayTokensRevokeResponses, AdminGatewayTokensRevokeErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/gateway-tokens/{tokenId}',
+    ...options
+});
+
+/**
+ * Add an image.
+ */
+export const adminCatalogCreateImage = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogCreateImageData, ThrowOnError>): RequestResult<AdminCatalogCreateImageResponses, AdminCatalogCreateImageErrors, ThrowOnError> => (options.client ?? client).post<AdminCatalogCreateImageResponses, AdminCatalogCreateImageErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/images',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete an image no live VM uses.
+ */
+export const adminCatalogDeleteImage = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogDeleteImageData, ThrowOnError>): RequestResult<AdminCatalogDeleteImageResponses, AdminCatalogDeleteImageErrors, ThrowOnError> => (options.client ?? client).delete<AdminCatalogDeleteImageResponses, AdminCatalogDeleteImageErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/images/{image}',
+    ...options
+});
+
+/**
+ * Change an image; `enabled: false` deprecates it (no new VMs).
+ */
+export const adminCatalogUpdateImage = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogUpdateImageData, ThrowOnError>): RequestResult<AdminCatalogUpdateImageResponses, AdminCatalogUpdateImageErrors, ThrowOnError> => (options.client ?? client).patch<AdminCatalogUpdateImageResponses, AdminCatalogUpdateImageErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/images/{image}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Add an instance type. Price it in a new price list version (POST /admin/v1/prices).
+ */
+export const adminCatalogCreateInstanceType = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogCreateInstanceTypeData, ThrowOnError>): RequestResult<AdminCatalogCreateInstanceTypeResponses, AdminCatalogCreateInstanceTypeErrors, ThrowOnError> => (options.client ?? client).post<AdminCatalogCreateInstanceTypeResponses, AdminCatalogCreateInstanceTypeErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/instance-types',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete an instance type no live VM has.
+ */
+export const adminCatalogDeleteInstanceType = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogDeleteInstanceTypeData, ThrowOnError>): RequestResult<AdminCatalogDeleteInstanceTypeResponses, AdminCatalogDeleteInstanceTypeErrors, ThrowOnError> => (options.client ?? client).delete<AdminCatalogDeleteInstanceTypeResponses, AdminCatalogDeleteInstanceTypeErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/instance-types/{instanceType}',
+    ...options
+});
+
+/**
+ * Change an instance type; VMs already created keep their size. `enabled: false` retires it.
+ */
+export const adminCatalogUpdateInstanceType = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogUpdateInstanceTypeData, ThrowOnError>): RequestResult<AdminCatalogUpdateInstanceTypeResponses, AdminCatalogUpdateInstanceTypeErrors, ThrowOnError> => (options.client ?? client).patch<AdminCatalogUpdateInstanceTypeResponses, AdminCatalogUpdateInstanceTypeErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/instance-types/{instanceType}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -301,6 +481,83 @@ export const adminPricingGet = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
+ * Add a zone.
+ */
+export const adminCatalogCreateZone = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogCreateZoneData, ThrowOnError>): RequestResult<AdminCatalogCreateZoneResponses, AdminCatalogCreateZoneErrors, ThrowOnError> => (options.client ?? client).post<AdminCatalogCreateZoneResponses, AdminCatalogCreateZoneErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/zones',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a zone no live VM is in.
+ */
+export const adminCatalogDeleteZone = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogDeleteZoneData, ThrowOnError>): RequestResult<AdminCatalogDeleteZoneResponses, AdminCatalogDeleteZoneErrors, ThrowOnError> => (options.client ?? client).delete<AdminCatalogDeleteZoneResponses, AdminCatalogDeleteZoneErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/zones/{zone}',
+    ...options
+});
+
+/**
+ * Change a zone; `enabled: false` retires it (no new VMs, existing ones keep running).
+ */
+export const adminCatalogUpdateZone = <ThrowOnError extends boolean = false>(options: Options<AdminCatalogUpdateZoneData, ThrowOnError>): RequestResult<AdminCatalogUpdateZoneResponses, AdminCatalogUpdateZoneErrors, ThrowOnError> => (options.client ?? client).patch<AdminCatalogUpdateZoneResponses, AdminCatalogUpdateZoneErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/admin/v1/zones/{zone}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Long-poll for the node's work: answers as soon as an assignment arrives, or with an empty list after waitSeconds. Unacknowledged assignments are delivered again.
+ */
+export const agentAssignmentsList = <ThrowOnError extends boolean = false>(options?: Options<AgentAssignmentsListData, ThrowOnError>): RequestResult<AgentAssignmentsListResponses, AgentAssignmentsListErrors, ThrowOnError> => (options?.client ?? client).get<AgentAssignmentsListResponses, AgentAssignmentsListErrors, ThrowOnError>({
+    security: [{
+            key: 'node-session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/agent/v1/assignments',
+    ...options
+});
+
+/**
+ * Acknowledge an assignment as done or failed. Repeating an acknowledgement changes nothing.
+ */
+export const agentAssignmentsAcknowledge = <ThrowOnError extends boolean = false>(options: Options<AgentAssignmentsAcknowledgeData, ThrowOnError>): RequestResult<AgentAssignmentsAcknowledgeResponses, AgentAssignmentsAcknowledgeErrors, ThrowOnError> => (options.client ?? client).post<AgentAssignmentsAcknowledgeResponses, AgentAssignmentsAcknowledgeErrors, ThrowOnError>({
+    security: [{
+            key: 'node-session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/agent/v1/assignments/{assignmentId}/ack',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Report that the node is alive, its observed usage and the states of its VMs.
  */
 export const heartbeatsRecord = <ThrowOnError extends boolean = false>(options: Options<HeartbeatsRecordData, ThrowOnError>): RequestResult<HeartbeatsRecordResponses, HeartbeatsRecordErrors, ThrowOnError> => (options.client ?? client).post<HeartbeatsRecordResponses, HeartbeatsRecordErrors, ThrowOnError>({
@@ -382,6 +639,36 @@ export const agentSessionsChallenge = <ThrowOnError extends boolean = false>(opt
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Report the state of a VM the node runs: provisioning, running, stopped or failed (with a reason).
+ */
+export const agentAssignmentsReport = <ThrowOnError extends boolean = false>(options: Options<AgentAssignmentsReportData, ThrowOnError>): RequestResult<AgentAssignmentsReportResponses, AgentAssignmentsReportErrors, ThrowOnError> => (options.client ?? client).post<AgentAssignmentsReportResponses, AgentAssignmentsReportErrors, ThrowOnError>({
+    security: [{
+            key: 'node-session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/agent/v1/vms/{vmId}/status',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The zone's routing table for edge gateways: SNI name → node address and port for https/tcp, public UDP port → node address and port, for running VMs.
+ */
+export const gatewayRoutesGet = <ThrowOnError extends boolean = false>(options: Options<GatewayRoutesGetData, ThrowOnError>): RequestResult<GatewayRoutesGetResponses, GatewayRoutesGetErrors, ThrowOnError> => (options.client ?? client).get<GatewayRoutesGetResponses, GatewayRoutesGetErrors, ThrowOnError>({
+    security: [{
+            key: 'gateway-token',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/gateway/v1/zones/{zone}/routes',
+    ...options
 });
 
 /**
@@ -598,6 +885,32 @@ export const nodeProofsList = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
+ * Get an asynchronous operation: pending → running → succeeded | failed.
+ */
+export const accountOperationsGet = <ThrowOnError extends boolean = false>(options: Options<AccountOperationsGetData, ThrowOnError>): RequestResult<AccountOperationsGetResponses, AccountOperationsGetErrors, ThrowOnError> => (options.client ?? client).get<AccountOperationsGetResponses, AccountOperationsGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/operations/{operationId}',
+    ...options
+});
+
+/**
+ * The account's limits on live VMs and what its live VMs hold now.
+ */
+export const quotasGet = <ThrowOnError extends boolean = false>(options: Options<QuotasGetData, ThrowOnError>): RequestResult<QuotasGetResponses, QuotasGetErrors, ThrowOnError> => (options.client ?? client).get<QuotasGetResponses, QuotasGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/quota',
+    ...options
+});
+
+/**
  * List the account's secrets: names, versions and timestamps, never values.
  */
 export const secretsList = <ThrowOnError extends boolean = false>(options: Options<SecretsListData, ThrowOnError>): RequestResult<SecretsListResponses, SecretsListErrors, ThrowOnError> => (options.client ?? client).get<SecretsListResponses, SecretsListErrors, ThrowOnError>({
@@ -671,6 +984,45 @@ export const secretsReplace = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
+ * List the account's volume snapshots, oldest first (filter by volumeId, status).
+ */
+export const volumeSnapshotsList = <ThrowOnError extends boolean = false>(options: Options<VolumeSnapshotsListData, ThrowOnError>): RequestResult<VolumeSnapshotsListResponses, VolumeSnapshotsListErrors, ThrowOnError> => (options.client ?? client).get<VolumeSnapshotsListResponses, VolumeSnapshotsListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/snapshots',
+    ...options
+});
+
+/**
+ * Delete a snapshot (409 `snapshot.not_available` while it is being taken).
+ */
+export const volumeSnapshotsDelete = <ThrowOnError extends boolean = false>(options: Options<VolumeSnapshotsDeleteData, ThrowOnError>): RequestResult<VolumeSnapshotsDeleteResponses, VolumeSnapshotsDeleteErrors, ThrowOnError> => (options.client ?? client).delete<VolumeSnapshotsDeleteResponses, VolumeSnapshotsDeleteErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/snapshots/{snapshotId}',
+    ...options
+});
+
+/**
+ * Get a snapshot.
+ */
+export const volumeSnapshotsGet = <ThrowOnError extends boolean = false>(options: Options<VolumeSnapshotsGetData, ThrowOnError>): RequestResult<VolumeSnapshotsGetResponses, VolumeSnapshotsGetErrors, ThrowOnError> => (options.client ?? client).get<VolumeSnapshotsGetResponses, VolumeSnapshotsGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/snapshots/{snapshotId}',
+    ...options
+});
+
+/**
  * List the account's active API tokens (never their secrets).
  */
 export const tokensList = <ThrowOnError extends boolean = false>(options: Options<TokensListData, ThrowOnError>): RequestResult<TokensListResponses, TokensListErrors, ThrowOnError> => (options.client ?? client).get<TokensListResponses, TokensListErrors, ThrowOnError>({
@@ -737,6 +1089,292 @@ export const usageList = <ThrowOnError extends boolean = false>(options: Options
         }],
     url: '/v1/accounts/{accountId}/usage',
     ...options
+});
+
+/**
+ * List the account's VMs, oldest first; filter by status, zone or name.
+ */
+export const vmsList = <ThrowOnError extends boolean = false>(options: Options<VmsListData, ThrowOnError>): RequestResult<VmsListResponses, VmsListErrors, ThrowOnError> => (options.client ?? client).get<VmsListResponses, VmsListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms',
+    ...options
+});
+
+/**
+ * Create a VM. Answers 202 with the VM (`pending`) and its operation; placement happens in the background. With `?dryRun=true`, answers 200 with the placement decision and reserves nothing.
+ *
+ * The root disk is bound to the node the VM runs on and is lost with it; keep data on volumes.
+ */
+export const vmsCreate = <ThrowOnError extends boolean = false>(options: Options<VmsCreateData, ThrowOnError>): RequestResult<VmsCreateResponses, VmsCreateErrors, ThrowOnError> => (options.client ?? client).post<VmsCreateResponses, VmsCreateErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a VM: its node removes it; capacity, entrypoints and public ports are released once it is gone.
+ */
+export const vmsDelete = <ThrowOnError extends boolean = false>(options: Options<VmsDeleteData, ThrowOnError>): RequestResult<VmsDeleteResponses, VmsDeleteErrors, ThrowOnError> => (options.client ?? client).delete<VmsDeleteResponses, VmsDeleteErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}',
+    ...options
+});
+
+/**
+ * Get a VM with its status, node, entrypoints and last placement explanation.
+ */
+export const vmsGet = <ThrowOnError extends boolean = false>(options: Options<VmsGetData, ThrowOnError>): RequestResult<VmsGetResponses, VmsGetErrors, ThrowOnError> => (options.client ?? client).get<VmsGetResponses, VmsGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}',
+    ...options
+});
+
+/**
+ * Rename (entrypoint names follow), relabel, or change the run strategy.
+ */
+export const vmsUpdate = <ThrowOnError extends boolean = false>(options: Options<VmsUpdateData, ThrowOnError>): RequestResult<VmsUpdateResponses, VmsUpdateErrors, ThrowOnError> => (options.client ?? client).patch<VmsUpdateResponses, VmsUpdateErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The VM's history, oldest first: what happened, why, and who or what did it.
+ */
+export const vmsEvents = <ThrowOnError extends boolean = false>(options: Options<VmsEventsData, ThrowOnError>): RequestResult<VmsEventsResponses, VmsEventsErrors, ThrowOnError> => (options.client ?? client).get<VmsEventsResponses, VmsEventsErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}/events',
+    ...options
+});
+
+/**
+ * Reset a transient VM: its root disk goes back to the image at once (422 for persistent VMs).
+ */
+export const vmsReset = <ThrowOnError extends boolean = false>(options: Options<VmsResetData, ThrowOnError>): RequestResult<VmsResetResponses, VmsResetErrors, ThrowOnError> => (options.client ?? client).post<VmsResetResponses, VmsResetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}/reset',
+    ...options
+});
+
+/**
+ * Restart a running VM.
+ */
+export const vmsRestart = <ThrowOnError extends boolean = false>(options: Options<VmsRestartData, ThrowOnError>): RequestResult<VmsRestartResponses, VmsRestartErrors, ThrowOnError> => (options.client ?? client).post<VmsRestartResponses, VmsRestartErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}/restart',
+    ...options
+});
+
+/**
+ * Start a stopped, failed, suspended or crash-looping VM.
+ */
+export const vmsStart = <ThrowOnError extends boolean = false>(options: Options<VmsStartData, ThrowOnError>): RequestResult<VmsStartResponses, VmsStartErrors, ThrowOnError> => (options.client ?? client).post<VmsStartResponses, VmsStartErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}/start',
+    ...options
+});
+
+/**
+ * Stop a VM cleanly; it keeps its node and root disk (transient VMs lose their root-disk changes).
+ */
+export const vmsStop = <ThrowOnError extends boolean = false>(options: Options<VmsStopData, ThrowOnError>): RequestResult<VmsStopResponses, VmsStopErrors, ThrowOnError> => (options.client ?? client).post<VmsStopResponses, VmsStopErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}/stop',
+    ...options
+});
+
+/**
+ * Long-poll until the VM has the status (200 with the VM) or the timeout passes (408).
+ */
+export const vmsWait = <ThrowOnError extends boolean = false>(options: Options<VmsWaitData, ThrowOnError>): RequestResult<VmsWaitResponses, VmsWaitErrors, ThrowOnError> => (options.client ?? client).get<VmsWaitResponses, VmsWaitErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/vms/{vmId}/wait',
+    ...options
+});
+
+/**
+ * List the account's volumes (deleted ones excluded), in creation order.
+ */
+export const volumesList = <ThrowOnError extends boolean = false>(options: Options<VolumesListData, ThrowOnError>): RequestResult<VolumesListResponses, VolumesListErrors, ThrowOnError> => (options.client ?? client).get<VolumesListResponses, VolumesListErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes',
+    ...options
+});
+
+/**
+ * Create a volume: empty, or from an image, a snapshot or an http(s) URL. 201; `available` at once when empty (or restored copy-on-write), `creating` while a node agent fills it.
+ */
+export const volumesCreate = <ThrowOnError extends boolean = false>(options: Options<VolumesCreateData, ThrowOnError>): RequestResult<VolumesCreateResponses, VolumesCreateErrors, ThrowOnError> => (options.client ?? client).post<VolumesCreateResponses, VolumesCreateErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a volume and its data; 409 `volume.attached` while attached. Its snapshots are kept.
+ */
+export const volumesDelete = <ThrowOnError extends boolean = false>(options: Options<VolumesDeleteData, ThrowOnError>): RequestResult<VolumesDeleteResponses, VolumesDeleteErrors, ThrowOnError> => (options.client ?? client).delete<VolumesDeleteResponses, VolumesDeleteErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}',
+    ...options
+});
+
+/**
+ * Get a volume.
+ */
+export const volumesGet = <ThrowOnError extends boolean = false>(options: Options<VolumesGetData, ThrowOnError>): RequestResult<VolumesGetResponses, VolumesGetErrors, ThrowOnError> => (options.client ?? client).get<VolumesGetResponses, VolumesGetErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}',
+    ...options
+});
+
+/**
+ * Rename, relabel or grow a volume (never shrink: 422 `volume.shrink_not_allowed`).
+ */
+export const volumesUpdate = <ThrowOnError extends boolean = false>(options: Options<VolumesUpdateData, ThrowOnError>): RequestResult<VolumesUpdateResponses, VolumesUpdateErrors, ThrowOnError> => (options.client ?? client).patch<VolumesUpdateResponses, VolumesUpdateErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Attach an available volume to a live VM in its zone; attaching it again to the same VM changes nothing. 409 `volume.attached_elsewhere`.
+ */
+export const volumesAttach = <ThrowOnError extends boolean = false>(options: Options<VolumesAttachData, ThrowOnError>): RequestResult<VolumesAttachResponses, VolumesAttachErrors, ThrowOnError> => (options.client ?? client).post<VolumesAttachResponses, VolumesAttachErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/attach',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Detach a volume from its VM; a volume attached to nothing is answered as it is.
+ */
+export const volumesDetach = <ThrowOnError extends boolean = false>(options: Options<VolumesDetachData, ThrowOnError>): RequestResult<VolumesDetachResponses, VolumesDetachErrors, ThrowOnError> => (options.client ?? client).post<VolumesDetachResponses, VolumesDetachErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/detach',
+    ...options
+});
+
+/**
+ * List a volume's snapshots (deleted ones excluded), oldest first.
+ */
+export const volumeSnapshotsListForVolume = <ThrowOnError extends boolean = false>(options: Options<VolumeSnapshotsListForVolumeData, ThrowOnError>): RequestResult<VolumeSnapshotsListForVolumeResponses, VolumeSnapshotsListForVolumeErrors, ThrowOnError> => (options.client ?? client).get<VolumeSnapshotsListForVolumeResponses, VolumeSnapshotsListForVolumeErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/snapshots',
+    ...options
+});
+
+/**
+ * Snapshot a volume. Platform and S3 volumes: `available` at once, kept by the platform. Local volumes: `creating`, kept on their node.
+ */
+export const volumeSnapshotsCreate = <ThrowOnError extends boolean = false>(options: Options<VolumeSnapshotsCreateData, ThrowOnError>): RequestResult<VolumeSnapshotsCreateResponses, VolumeSnapshotsCreateErrors, ThrowOnError> => (options.client ?? client).post<VolumeSnapshotsCreateResponses, VolumeSnapshotsCreateErrors, ThrowOnError>({
+    security: [{
+            key: 'bearer',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/snapshots',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -814,6 +1452,26 @@ export const authSignup = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
+ * OS images VMs boot from, with the smallest root disk each needs; in name order.
+ */
+export const catalogListImages = <ThrowOnError extends boolean = false>(options?: Options<CatalogListImagesData, ThrowOnError>): RequestResult<CatalogListImagesResponses, CatalogListImagesErrors, ThrowOnError> => (options?.client ?? client).get<CatalogListImagesResponses, CatalogListImagesErrors, ThrowOnError>({ url: '/v1/images', ...options });
+
+/**
+ * One image.
+ */
+export const catalogGetImage = <ThrowOnError extends boolean = false>(options: Options<CatalogGetImageData, ThrowOnError>): RequestResult<CatalogGetImageResponses, CatalogGetImageErrors, ThrowOnError> => (options.client ?? client).get<CatalogGetImageResponses, CatalogGetImageErrors, ThrowOnError>({ url: '/v1/images/{image}', ...options });
+
+/**
+ * VM sizes with their price per hour in the price list in effect now; in name order.
+ */
+export const catalogListInstanceTypes = <ThrowOnError extends boolean = false>(options?: Options<CatalogListInstanceTypesData, ThrowOnError>): RequestResult<CatalogListInstanceTypesResponses, CatalogListInstanceTypesErrors, ThrowOnError> => (options?.client ?? client).get<CatalogListInstanceTypesResponses, CatalogListInstanceTypesErrors, ThrowOnError>({ url: '/v1/instance-types', ...options });
+
+/**
+ * One instance type, with its current price.
+ */
+export const catalogGetInstanceType = <ThrowOnError extends boolean = false>(options: Options<CatalogGetInstanceTypeData, ThrowOnError>): RequestResult<CatalogGetInstanceTypeResponses, CatalogGetInstanceTypeErrors, ThrowOnError> => (options.client ?? client).get<CatalogGetInstanceTypeResponses, CatalogGetInstanceTypeErrors, ThrowOnError>({ url: '/v1/instance-types/{instanceType}', ...options });
+
+/**
  * Who the caller is: user, token scopes, and the accounts they can act on.
  */
 export const accountsMe = <ThrowOnError extends boolean = false>(options?: Options<AccountsMeData, ThrowOnError>): RequestResult<AccountsMeResponses, AccountsMeErrors, ThrowOnError> => (options?.client ?? client).get<AccountsMeResponses, AccountsMeErrors, ThrowOnError>({
@@ -844,3 +1502,13 @@ export const depositWebhookReceive = <ThrowOnError extends boolean = false>(opti
         ...options.headers
     }
 });
+
+/**
+ * Zones VMs can be placed in, with their DNS suffix and public UDP port pool; in name order.
+ */
+export const catalogListZones = <ThrowOnError extends boolean = false>(options?: Options<CatalogListZonesData, ThrowOnError>): RequestResult<CatalogListZonesResponses, CatalogListZonesErrors, ThrowOnError> => (options?.client ?? client).get<CatalogListZonesResponses, CatalogListZonesErrors, ThrowOnError>({ url: '/v1/zones', ...options });
+
+/**
+ * One zone.
+ */
+export const catalogGetZone = <ThrowOnError extends boolean = false>(options: Options<CatalogGetZoneData, ThrowOnError>): RequestResult<CatalogGetZoneResponses, CatalogGetZoneErrors, ThrowOnError> => (options.client ?? client).get<CatalogGetZoneResponses, CatalogGetZoneErrors, ThrowOnError>({ url: '/v1/zones/{zone}', ...options });

@@ -12,6 +12,25 @@ export type AccountPage = {
     nextCursor: string | null;
 };
 
+export type AccountQuotaResponseDto = {
+    accountId: string;
+    maxMemoryMib: number;
+    maxVcpu: number;
+    maxVms: number;
+    /**
+     * `account`: set by a platform admin for this account; `default`: the platform defaults.
+     */
+    source: 'default' | 'account';
+    /**
+     * When an admin last set it; null for the defaults.
+     */
+    updatedAt: string | null;
+    /**
+     * What the account’s live VMs hold now.
+     */
+    usage: QuotaUsageDto;
+};
+
 export type AccountResponseDto = {
     createdAt: string;
     id: string;
@@ -21,6 +40,11 @@ export type AccountResponseDto = {
      */
     role: 'viewer' | 'member' | 'admin' | 'owner';
     updatedAt: string;
+};
+
+export type AcknowledgeAssignmentDto = {
+    message?: string;
+    outcome: 'done' | 'failed';
 };
 
 export type AddMemberDto = {
@@ -70,6 +94,42 @@ export type ApiTokenResponseDto = {
     lastUsedAt: string | null;
     name: string;
     scopes: Array<'vms:read' | 'vms:write' | 'volumes:read' | 'volumes:write' | 'secrets:write' | 'wallet:read' | 'nodes:read' | 'nodes:write' | 'tokens:write'>;
+};
+
+export type AssignmentAckDto = {
+    id: string;
+    status: 'done' | 'failed' | 'superseded';
+};
+
+export type AssignmentDto = {
+    action: 'create-vm' | 'start-vm' | 'stop-vm' | 'restart-vm' | 'reset-vm' | 'delete-vm' | 'attach-volume' | 'detach-volume' | 'snapshot-vm';
+    /**
+     * The VM’s placement generation; agents refuse assignments older than one they have seen.
+     */
+    generation: number;
+    id: string;
+    snapshotId?: string;
+    /**
+     * create-vm: the VM spec (image, sizes, rendered cloud-init, SSH keys, ports and entrypoint names).
+     */
+    vm?: {
+        [key: string]: unknown;
+    };
+    vmId: string;
+    volume?: {
+        [key: string]: unknown;
+    };
+};
+
+export type AssignmentListDto = {
+    items: Array<AssignmentDto>;
+};
+
+export type AttachVolumeDto = {
+    /**
+     * A live VM of the account, in the volume’s zone.
+     */
+    vmId: string;
 };
 
 export type AuthAccountDto = {
@@ -125,6 +185,58 @@ export type CreateApiTokenDto = {
     scopes: Array<'vms:read' | 'vms:write' | 'volumes:read' | 'volumes:write' | 'secrets:write' | 'wallet:read' | 'nodes:read' | 'nodes:write' | 'tokens:write'>;
 };
 
+export type CreateGatewayTokenDto = {
+    name: string;
+    /**
+     * Zones the gateway may read; every zone if omitted or empty.
+     */
+    zones?: Array<string>;
+};
+
+export type CreateImageDto = {
+    arch?: 'x86_64' | 'arm64';
+    displayName: string;
+    /**
+     * False deprecates the image: no new VMs, existing ones keep it.
+     */
+    enabled?: boolean;
+    /**
+     * Smallest root disk a VM with this image may have, GiB.
+     */
+    minDiskGib: number;
+    /**
+     * Lowercase letters, digits, dots and inner hyphens.
+     */
+    name: string;
+    osFamily: string;
+    osVersion: string;
+    sourceUrl?: string;
+};
+
+export type CreateInstanceTypeDto = {
+    /**
+     * False retires the type: no new VMs, existing ones keep running.
+     */
+    enabled?: boolean;
+    gpuCount?: number;
+    /**
+     * GPU model, with gpuCount above 0.
+     */
+    gpuModel?: string;
+    /**
+     * Memory in MiB, from 512 to 262144 (256 GiB).
+     */
+    memoryMib: number;
+    /**
+     * `<series><generation>.<size>`; prices are looked up by this name.
+     */
+    name: string;
+    /**
+     * At most 64.
+     */
+    vcpu: number;
+};
+
 export type CreatePriceListDto = {
     /**
      * The start of a future hour (UTC) from which this version applies; defaults to the start of the next hour.
@@ -160,6 +272,119 @@ export type CreateSecretDto = {
     name: string;
 };
 
+export type CreateVmDto = {
+    /**
+     * No two VMs of the account with the same group run on one node.
+     */
+    antiAffinityGroup?: string;
+    /**
+     * cloud-init user data (at most 64 KiB). `{{ secret "name" }}` references an account secret; only the template is stored.
+     */
+    cloudInit?: string;
+    /**
+     * A name from GET /v1/images.
+     */
+    image: string;
+    /**
+     * A name from GET /v1/instance-types.
+     */
+    instanceType: string;
+    /**
+     * At most 64 labels; keys up to 63 and values up to 255 characters.
+     */
+    labels?: {
+        [key: string]: string;
+    };
+    /**
+     * `transient` VMs discard every root-disk change at each stop.
+     */
+    mode?: 'persistent' | 'transient';
+    /**
+     * A lowercase DNS label of at most 40 characters, unique among the account’s VMs.
+     */
+    name: string;
+    /**
+     * `binpack` fills nodes up; `spread` prefers the emptiest node.
+     */
+    placementStrategy?: 'binpack' | 'spread';
+    ports?: Array<VmPortDto>;
+    /**
+     * Root disk size; defaults to the image’s minimum. The root disk is bound to the node: put data that must survive on volumes.
+     */
+    rootDiskGib?: number;
+    /**
+     * `always` restarts the VM whenever it stops by itself or fails; `rerunOnFailure` only after failures; `manual` never; `halted` creates it without starting it.
+     */
+    runStrategy?: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
+    /**
+     * OpenSSH public keys authorised on the VM.
+     */
+    sshKeys?: Array<string>;
+    zone: string;
+};
+
+export type CreateVolumeDto = {
+    /**
+     * Free-form labels: up to 64 keys (lowercase, 1-63 characters) with string values of at most 255 characters.
+     */
+    labels?: {
+        [key: string]: string;
+    };
+    /**
+     * Unique among the account’s live volumes: 1-63 lowercase letters, digits or "-", starting with a letter and not ending with "-".
+     */
+    name: string;
+    /**
+     * local only: the node to put the disk on (else it is bound when first attached to a placed VM).
+     */
+    nodeId?: string;
+    provider: VolumeProvider;
+    /**
+     * statemesh only; default 3.
+     */
+    replicas?: number;
+    /**
+     * s3 only, and required for it.
+     */
+    s3?: S3SettingsDto;
+    /**
+     * Size in GiB. Defaults to the source’s size for image and snapshot sources; required otherwise.
+     */
+    sizeGib?: number;
+    /**
+     * Default: empty.
+     */
+    source?: VolumeSourceDto;
+    zone: string;
+};
+
+export type CreateVolumeSnapshotDto = {
+    /**
+     * A label for people (not unique): 1-63 lowercase letters, digits or "-", starting with a letter and not ending with "-".
+     */
+    name?: string;
+};
+
+export type CreateZoneDto = {
+    displayName: string;
+    /**
+     * False retires the zone: no new VMs, existing ones keep running.
+     */
+    enabled?: boolean;
+    /**
+     * A DNS label: one label of every entrypoint name in the zone.
+     */
+    name: string;
+    /**
+     * Last port of the public UDP port pool (included).
+     */
+    udpPortMax: number;
+    /**
+     * First port of the public UDP port pool.
+     */
+    udpPortMin: number;
+};
+
 export type CreatedApiTokenDto = {
     createdAt: string;
     /**
@@ -175,6 +400,28 @@ export type CreatedApiTokenDto = {
      * The secret, starting with `smk_`. Shown only in this response; store it now.
      */
     token: string;
+};
+
+export type CreatedGatewayTokenDto = {
+    createdAt: string;
+    /**
+     * Who issued it (`user:<id>`).
+     */
+    createdBy: string;
+    id: string;
+    /**
+     * Last use, to the minute.
+     */
+    lastUsedAt: string | null;
+    name: string;
+    /**
+     * The secret, starting with `smg_`. Shown only in this response; store it now.
+     */
+    token: string;
+    /**
+     * Zones the gateway may read; empty means every zone.
+     */
+    zones: Array<string>;
 };
 
 export type CreditWalletDto = {
@@ -287,6 +534,16 @@ export type EarningsItemPage = {
      * Pass as `cursor` to get the next page; null on the last page.
      */
     nextCursor: string | null;
+};
+
+export type EntrypointDto = {
+    fqdn: string;
+    protocol: 'https' | 'tcp' | 'udp';
+    /**
+     * The zone-wide public port of a udp entrypoint; null for https and tcp (SNI on the shared port).
+     */
+    publicPort: number | null;
+    targetPort: number;
 };
 
 export type EpochDetailDto = {
@@ -436,6 +693,32 @@ export type FieldErrorDto = {
     message: string;
 };
 
+export type GatewayTokenPage = {
+    items: Array<GatewayTokenResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type GatewayTokenResponseDto = {
+    createdAt: string;
+    /**
+     * Who issued it (`user:<id>`).
+     */
+    createdBy: string;
+    id: string;
+    /**
+     * Last use, to the minute.
+     */
+    lastUsedAt: string | null;
+    name: string;
+    /**
+     * Zones the gateway may read; empty means every zone.
+     */
+    zones: Array<string>;
+};
+
 export type GpuDto = {
     count: number;
     model: string;
@@ -494,6 +777,44 @@ export type HeartbeatVmDto = {
     state: 'provisioning' | 'running' | 'stopped' | 'failed';
 };
 
+export type ImagePage = {
+    items: Array<ImageResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type ImageResponseDto = {
+    arch: 'x86_64' | 'arm64';
+    createdAt: string;
+    displayName: string;
+    /**
+     * Whether new VMs may use the image.
+     */
+    enabled: boolean;
+    /**
+     * Smallest root disk a VM with this image may have, GiB.
+     */
+    minDiskGib: number;
+    name: string;
+    osFamily: string;
+    osVersion: string;
+    /**
+     * Where node agents fetch the image from.
+     */
+    sourceUrl: string | null;
+    updatedAt: string;
+};
+
+export type InstanceTypePage = {
+    items: Array<InstanceTypeResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
 export type InstanceTypePriceDto = {
     /**
      * Instance type name as in the catalog.
@@ -511,6 +832,33 @@ export type InstanceTypePriceResponseDto = {
      * Price per hour of running. Micro-units (1,000,000 per currency unit) as a decimal string.
      */
     perHour: string;
+};
+
+export type InstanceTypeResponseDto = {
+    createdAt: string;
+    currency: string;
+    /**
+     * Whether new VMs may use the type.
+     */
+    enabled: boolean;
+    gpuCount: number;
+    gpuModel: string | null;
+    /**
+     * Memory in MiB.
+     */
+    memoryMib: number;
+    name: string;
+    /**
+     * Price per hour of running in the price list in effect now. Micro-units (1,000,000 per currency unit) as a decimal string; null when that list has no price for the type.
+     */
+    pricePerHour: string | null;
+    /**
+     * s (1 vCPU : 2 GiB), u (1:4), m (1:8), or an admin-defined series.
+     */
+    series: string;
+    size: string;
+    updatedAt: string;
+    vcpu: number;
 };
 
 export type JailNodeDto = {
@@ -775,6 +1123,46 @@ export type OpenSessionDto = {
     signature: string;
 };
 
+export type OperationResponseDto = {
+    completedAt: string | null;
+    createdAt: string;
+    /**
+     * Why the operation failed.
+     */
+    error: ProblemDto | null;
+    id: string;
+    startedAt: string | null;
+    status: 'pending' | 'running' | 'succeeded' | 'failed';
+    targetId: string;
+    targetType: string;
+    /**
+     * `vm.create`, `vm.start`, `vm.stop`, `vm.restart`, `vm.reset`, `vm.delete`.
+     */
+    type: string;
+};
+
+export type PlacementExplanationDto = {
+    chosenNodeId: string | null;
+    feasible: number;
+    message: string;
+    nodesConsidered: number;
+    /**
+     * Nodes each filter rejected, in filter order.
+     */
+    rejected: {
+        [key: string]: number;
+    };
+    strategy: 'binpack' | 'spread';
+};
+
+export type PlacementPreviewDto = {
+    explanation: PlacementExplanationDto;
+    /**
+     * Whether a node fits the VM now.
+     */
+    placeable: boolean;
+};
+
 export type PriceListPage = {
     items: Array<PriceListResponseDto>;
     /**
@@ -878,6 +1266,36 @@ export type ProofChallengeDto = {
     sequence: number;
 };
 
+export type PutQuotaDto = {
+    /**
+     * Memory its live VMs may have in total, MiB.
+     */
+    maxMemoryMib: number;
+    /**
+     * vCPUs its live VMs may have in total.
+     */
+    maxVcpu: number;
+    /**
+     * Live VMs the account may have.
+     */
+    maxVms: number;
+};
+
+export type QuotaUsageDto = {
+    /**
+     * Memory of the live VMs, MiB.
+     */
+    memoryMib: number;
+    /**
+     * vCPUs of the live VMs.
+     */
+    vcpu: number;
+    /**
+     * Live VMs (not deleted).
+     */
+    vms: number;
+};
+
 export type ReadinessChecksDto = {
     postgres: 'ok' | 'failing';
     redis: 'ok' | 'failing';
@@ -949,6 +1367,38 @@ export type ReplaceSecretDto = {
     value: string;
 };
 
+export type RootDiskDto = {
+    /**
+     * The root disk lives and dies with the node: if the node is lost, the VM comes back elsewhere with a fresh root disk. Keep data on volumes.
+     */
+    persistence: 'node';
+    sizeGib: number;
+};
+
+export type S3SettingsDto = {
+    bucket: string;
+    /**
+     * http(s) URL of the S3 API; must lead to a public server.
+     */
+    endpoint: string;
+    /**
+     * Key prefix inside the bucket.
+     */
+    prefix?: string;
+    region: string;
+};
+
+export type S3SettingsResponseDto = {
+    bucket: string;
+    /**
+     * Name of the account secret that holds the access keys (replace its value to rotate them).
+     */
+    credentialsSecret: string;
+    endpoint: string;
+    prefix: string;
+    region: string;
+};
+
 export type SecretPage = {
     items: Array<SecretResponseDto>;
     /**
@@ -1009,6 +1459,24 @@ export type SignupDto = {
     password: string;
 };
 
+export type SniRouteDto = {
+    /**
+     * Where to forward: the node’s address.
+     */
+    nodeAddress: string;
+    nodeId: string;
+    protocol: 'https' | 'tcp';
+    /**
+     * The TLS server name (SNI) gateways match on the zone’s shared port.
+     */
+    sni: string;
+    /**
+     * The VM port to forward to.
+     */
+    targetPort: number;
+    vmId: string;
+};
+
 export type SubmitProofDto = {
     epoch: number;
     /**
@@ -1030,6 +1498,17 @@ export type SubmitProofDto = {
     proof: string;
 };
 
+export type UdpRouteDto = {
+    nodeAddress: string;
+    nodeId: string;
+    /**
+     * The zone-wide public UDP port.
+     */
+    publicPort: number;
+    targetPort: number;
+    vmId: string;
+};
+
 export type UnbalancedTransactionDto = {
     /**
      * What its entries sum to (should be zero). Micro-units (1,000,000 per currency unit) as a decimal string.
@@ -1042,8 +1521,73 @@ export type UpdateAccountDto = {
     name: string;
 };
 
+export type UpdateImageDto = {
+    arch?: 'x86_64' | 'arm64';
+    displayName?: string;
+    enabled?: boolean;
+    minDiskGib?: number;
+    osFamily?: string;
+    osVersion?: string;
+    /**
+     * null removes it.
+     */
+    sourceUrl?: string | null;
+};
+
+export type UpdateInstanceTypeDto = {
+    enabled?: boolean;
+    gpuCount?: number;
+    gpuModel?: string | null;
+    memoryMib?: number;
+    /**
+     * Existing VMs keep the size they were created with.
+     */
+    vcpu?: number;
+};
+
 export type UpdateMemberDto = {
     role: 'viewer' | 'member' | 'admin' | 'owner';
+};
+
+export type UpdateVmDto = {
+    /**
+     * Replaces the labels.
+     */
+    labels?: {
+        [key: string]: string;
+    };
+    /**
+     * A new name; the VM’s entrypoint names change with it.
+     */
+    name?: string;
+    runStrategy?: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
+};
+
+export type UpdateVolumeDto = {
+    /**
+     * Replaces every label. Free-form labels: up to 64 keys (lowercase, 1-63 characters) with string values of at most 255 characters.
+     */
+    labels?: {
+        [key: string]: string;
+    };
+    /**
+     * New name: 1-63 lowercase letters, digits or "-", starting with a letter and not ending with "-".
+     */
+    name?: string;
+    /**
+     * Grow only: a smaller size is 422 `volume.shrink_not_allowed`.
+     */
+    sizeGib?: number;
+};
+
+export type UpdateZoneDto = {
+    displayName?: string;
+    enabled?: boolean;
+    udpPortMax?: number;
+    /**
+     * UDP ports already allocated keep their number, even outside a narrowed pool.
+     */
+    udpPortMin?: number;
 };
 
 export type UsageItemDto = {
@@ -1090,6 +1634,132 @@ export type UsageItemPage = {
     nextCursor: string | null;
 };
 
+export type VmAcceptedDto = {
+    operation: OperationResponseDto;
+    vm: VmResponseDto;
+};
+
+export type VmEventDto = {
+    /**
+     * `user:<id>`, `token:<id>`, `node:<id>` or `system:<process>`.
+     */
+    actor: string;
+    createdAt: string;
+    id: string;
+    message: string;
+    reason: string;
+    targetId: string;
+    type: string;
+};
+
+export type VmEventPage = {
+    items: Array<VmEventDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type VmPage = {
+    items: Array<VmResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type VmPlacementDto = {
+    explanation: PlacementExplanationDto;
+};
+
+export type VmPortDto = {
+    /**
+     * `https` and `tcp` are routed by SNI on the zone’s shared port; `udp` gets a public port from the zone’s pool.
+     */
+    protocol: 'https' | 'tcp' | 'udp';
+    /**
+     * The port the VM listens on.
+     */
+    targetPort: number;
+};
+
+export type VmResponseDto = {
+    accountId: string;
+    /**
+     * The actions the VM’s status allows now.
+     */
+    allowedActions: Array<string>;
+    antiAffinityGroup: string | null;
+    createdAt: string;
+    entrypoints: Array<EntrypointDto>;
+    /**
+     * Whether the VM has cloud-init user data (the template is not returned).
+     */
+    hasCloudInit: boolean;
+    /**
+     * Lowercase [a-z0-9]; part of the entrypoint names.
+     */
+    id: string;
+    image: string;
+    instanceType: string;
+    labels: {
+        [key: string]: string;
+    };
+    memoryMib: number;
+    mode: 'persistent' | 'transient';
+    name: string;
+    nodeId: string | null;
+    placement: VmPlacementDto | null;
+    placementStrategy: 'binpack' | 'spread';
+    ports: Array<VmPortDto>;
+    rootDisk: RootDiskDto;
+    runStrategy: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
+    sshKeys: Array<string>;
+    status: 'pending' | 'scheduled' | 'provisioning' | 'running' | 'stopping' | 'stopped' | 'starting' | 'restarting' | 'deleting' | 'deleted' | 'unschedulable' | 'failed' | 'suspended' | 'rescheduling' | 'crashLoop';
+    /**
+     * Why the VM is in its status, when there is more to say.
+     */
+    statusReason: string | null;
+    updatedAt: string;
+    vcpu: number;
+    /**
+     * Ids of the attached volumes.
+     */
+    volumes: Array<string>;
+    zone: string;
+};
+
+export type VmStatusReportDto = {
+    /**
+     * Why, for failures.
+     */
+    message?: string;
+    /**
+     * When the VM entered the state, as the node saw it.
+     */
+    since: string;
+    state: 'provisioning' | 'running' | 'stopped' | 'failed';
+};
+
+export type VmStatusReportResultDto = {
+    /**
+     * Whether the report changed the VM; stale reports (the platform has moved on) are accepted and ignored.
+     */
+    applied: boolean;
+    /**
+     * The VM’s status after the report.
+     */
+    status: string;
+};
+
+export type VolumePage = {
+    items: Array<VolumeResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
 export type VolumePriceDto = {
     /**
      * Price per GiB of provisioned size per hour. Micro-units (1,000,000 per currency unit) as a decimal string.
@@ -1107,6 +1777,114 @@ export type VolumePriceResponseDto = {
 };
 
 export type VolumeProvider = 'statemesh' | 'local' | 's3';
+
+export type VolumeResponseDto = {
+    accountId: string;
+    attachedAt: string | null;
+    attachedVmId: string | null;
+    createdAt: string;
+    id: string;
+    labels: {
+        [key: string]: string;
+    };
+    name: string;
+    /**
+     * local: the node the disk is on; null until bound, and for other providers.
+     */
+    nodeId: string | null;
+    /**
+     * What the data survives: `node` data is lost with its node.
+     */
+    persistence: 'platform' | 'node' | 'bucket';
+    provider: VolumeProvider;
+    /**
+     * Copies kept (statemesh); null for other providers.
+     */
+    replicas: number | null;
+    s3: S3SettingsResponseDto | null;
+    sizeGib: number;
+    source: VolumeSourceResponseDto;
+    status: VolumeStatus;
+    statusReason: string | null;
+    updatedAt: string;
+    /**
+     * Also the ETag (`"v<version>"`).
+     */
+    version: number;
+    zone: string;
+};
+
+/**
+ * `platform`: kept by the platform, survives any node. `node`: kept on `nodeId` (snapshots of local volumes), lost with it.
+ */
+export type VolumeSnapshotLocation = 'platform' | 'node';
+
+export type VolumeSnapshotPage = {
+    items: Array<VolumeSnapshotResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type VolumeSnapshotResponseDto = {
+    accountId: string;
+    createdAt: string;
+    id: string;
+    /**
+     * `platform`: kept by the platform, survives any node. `node`: kept on `nodeId` (snapshots of local volumes), lost with it.
+     */
+    location: VolumeSnapshotLocation;
+    name: string | null;
+    nodeId: string | null;
+    /**
+     * The provider of the volume it was taken from.
+     */
+    provider: VolumeProvider;
+    sizeGib: number;
+    status: VolumeSnapshotStatus;
+    updatedAt: string;
+    /**
+     * Also the ETag.
+     */
+    version: number;
+    /**
+     * The VM snapshot this one is part of, if any.
+     */
+    vmId: string | null;
+    volumeId: string;
+    zone: string;
+};
+
+export type VolumeSnapshotStatus = 'creating' | 'available' | 'deleting' | 'deleted' | 'lost' | 'error';
+
+export type VolumeSourceDto = {
+    /**
+     * kind `image`: a catalog image name.
+     */
+    image?: string;
+    kind: VolumeSourceKind;
+    /**
+     * kind `snapshot`: the id of one of the account’s snapshots.
+     */
+    snapshotId?: string;
+    /**
+     * kind `url`: an http(s) URL of a public server, fetched later by the node agent. See the SSRF policy in docs/storage.md.
+     */
+    url?: string;
+};
+
+export type VolumeSourceKind = 'empty' | 'image' | 'snapshot' | 'url';
+
+export type VolumeSourceResponseDto = {
+    kind: VolumeSourceKind;
+    /**
+     * The image name, snapshot id or normalised URL; null for empty volumes.
+     */
+    ref: string | null;
+};
+
+export type VolumeStatus = 'creating' | 'available' | 'attached' | 'detaching' | 'deleting' | 'deleted' | 'lost' | 'error';
 
 export type WalletEntryResponseDto = {
     /**
@@ -1190,6 +1968,48 @@ export type WalletTransactionResponseDto = {
     type: LedgerTransactionType;
 };
 
+export type ZonePage = {
+    items: Array<ZoneResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type ZoneResponseDto = {
+    createdAt: string;
+    displayName: string;
+    /**
+     * Entrypoints of VMs in the zone are `vm-<name>-<id>.<dnsSuffix>`.
+     */
+    dnsSuffix: string;
+    /**
+     * Whether the zone takes new VMs.
+     */
+    enabled: boolean;
+    name: string;
+    udpPortMax: number;
+    udpPortMin: number;
+    updatedAt: string;
+};
+
+export type ZoneRoutesDto = {
+    dnsSuffix: string;
+    /**
+     * When the table was read.
+     */
+    generatedAt: string;
+    /**
+     * https and tcp entrypoints of running VMs, by SNI name.
+     */
+    sni: Array<SniRouteDto>;
+    /**
+     * udp entrypoints of running VMs, by public port.
+     */
+    udp: Array<UdpRouteDto>;
+    zone: string;
+};
+
 export type CreateSecretDtoWritable = {
     /**
      * Unique in the account: 1-64 lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit.
@@ -1200,6 +2020,181 @@ export type CreateSecretDtoWritable = {
      */
     value: string;
 };
+
+export type CreateVolumeDtoWritable = {
+    /**
+     * Free-form labels: up to 64 keys (lowercase, 1-63 characters) with string values of at most 255 characters.
+     */
+    labels?: {
+        [key: string]: string;
+    };
+    /**
+     * Unique among the account’s live volumes: 1-63 lowercase letters, digits or "-", starting with a letter and not ending with "-".
+     */
+    name: string;
+    /**
+     * local only: the node to put the disk on (else it is bound when first attached to a placed VM).
+     */
+    nodeId?: string;
+    provider: VolumeProvider;
+    /**
+     * statemesh only; default 3.
+     */
+    replicas?: number;
+    /**
+     * s3 only, and required for it.
+     */
+    s3?: S3SettingsDtoWritable;
+    /**
+     * Size in GiB. Defaults to the source’s size for image and snapshot sources; required otherwise.
+     */
+    sizeGib?: number;
+    /**
+     * Default: empty.
+     */
+    source?: VolumeSourceDto;
+    zone: string;
+};
+
+export type S3SettingsDtoWritable = {
+    /**
+     * Write-only: stored as an account secret, never returned.
+     */
+    accessKeyId: string;
+    bucket: string;
+    /**
+     * http(s) URL of the S3 API; must lead to a public server.
+     */
+    endpoint: string;
+    /**
+     * Key prefix inside the bucket.
+     */
+    prefix?: string;
+    region: string;
+    /**
+     * Write-only: stored as an account secret, never returned.
+     */
+    secretAccessKey: string;
+};
+
+export type AdminQuotasResetData = {
+    body?: never;
+    path: {
+        accountId: string;
+    };
+    query?: never;
+    url: '/admin/v1/accounts/{accountId}/quota';
+};
+
+export type AdminQuotasResetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminQuotasResetError = AdminQuotasResetErrors[keyof AdminQuotasResetErrors];
+
+export type AdminQuotasResetResponses = {
+    /**
+     * The defaults apply.
+     */
+    204: void;
+};
+
+export type AdminQuotasResetResponse = AdminQuotasResetResponses[keyof AdminQuotasResetResponses];
+
+export type AdminQuotasGetData = {
+    body?: never;
+    path: {
+        accountId: string;
+    };
+    query?: never;
+    url: '/admin/v1/accounts/{accountId}/quota';
+};
+
+export type AdminQuotasGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminQuotasGetError = AdminQuotasGetErrors[keyof AdminQuotasGetErrors];
+
+export type AdminQuotasGetResponses = {
+    200: AccountQuotaResponseDto;
+};
+
+export type AdminQuotasGetResponse = AdminQuotasGetResponses[keyof AdminQuotasGetResponses];
+
+export type AdminQuotasPutData = {
+    body: PutQuotaDto;
+    path: {
+        accountId: string;
+    };
+    query?: never;
+    url: '/admin/v1/accounts/{accountId}/quota';
+};
+
+export type AdminQuotasPutErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminQuotasPutError = AdminQuotasPutErrors[keyof AdminQuotasPutErrors];
+
+export type AdminQuotasPutResponses = {
+    200: AccountQuotaResponseDto;
+};
+
+export type AdminQuotasPutResponse = AdminQuotasPutResponses[keyof AdminQuotasPutResponses];
 
 export type AdminWalletsGetData = {
     body?: never;
@@ -1580,6 +2575,424 @@ export type AdminEpochsGetResponses = {
 };
 
 export type AdminEpochsGetResponse = AdminEpochsGetResponses[keyof AdminEpochsGetResponses];
+
+export type AdminGatewayTokensListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/admin/v1/gateway-tokens';
+};
+
+export type AdminGatewayTokensListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminGatewayTokensListError = AdminGatewayTokensListErrors[keyof AdminGatewayTokensListErrors];
+
+export type AdminGatewayTokensListResponses = {
+    200: GatewayTokenPage;
+};
+
+export type AdminGatewayTokensListResponse = AdminGatewayTokensListResponses[keyof AdminGatewayTokensListResponses];
+
+export type AdminGatewayTokensIssueData = {
+    body: CreateGatewayTokenDto;
+    path?: never;
+    query?: never;
+    url: '/admin/v1/gateway-tokens';
+};
+
+export type AdminGatewayTokensIssueErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminGatewayTokensIssueError = AdminGatewayTokensIssueErrors[keyof AdminGatewayTokensIssueErrors];
+
+export type AdminGatewayTokensIssueResponses = {
+    201: CreatedGatewayTokenDto;
+};
+
+export type AdminGatewayTokensIssueResponse = AdminGatewayTokensIssueResponses[keyof AdminGatewayTokensIssueResponses];
+
+export type AdminGatewayTokensRevokeData = {
+    body?: never;
+    path: {
+        tokenId: string;
+    };
+    query?: never;
+    url: '/admin/v1/gateway-tokens/{tokenId}';
+};
+
+export type AdminGatewayTokensRevokeErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminGatewayTokensRevokeError = AdminGatewayTokensRevokeErrors[keyof AdminGatewayTokensRevokeErrors];
+
+export type AdminGatewayTokensRevokeResponses = {
+    /**
+     * Revoked.
+     */
+    204: void;
+};
+
+export type AdminGatewayTokensRevokeResponse = AdminGatewayTokensRevokeResponses[keyof AdminGatewayTokensRevokeResponses];
+
+export type AdminCatalogCreateImageData = {
+    body: CreateImageDto;
+    path?: never;
+    query?: never;
+    url: '/admin/v1/images';
+};
+
+export type AdminCatalogCreateImageErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogCreateImageError = AdminCatalogCreateImageErrors[keyof AdminCatalogCreateImageErrors];
+
+export type AdminCatalogCreateImageResponses = {
+    201: ImageResponseDto;
+};
+
+export type AdminCatalogCreateImageResponse = AdminCatalogCreateImageResponses[keyof AdminCatalogCreateImageResponses];
+
+export type AdminCatalogDeleteImageData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        image: string;
+    };
+    query?: never;
+    url: '/admin/v1/images/{image}';
+};
+
+export type AdminCatalogDeleteImageErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogDeleteImageError = AdminCatalogDeleteImageErrors[keyof AdminCatalogDeleteImageErrors];
+
+export type AdminCatalogDeleteImageResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type AdminCatalogDeleteImageResponse = AdminCatalogDeleteImageResponses[keyof AdminCatalogDeleteImageResponses];
+
+export type AdminCatalogUpdateImageData = {
+    body: UpdateImageDto;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        image: string;
+    };
+    query?: never;
+    url: '/admin/v1/images/{image}';
+};
+
+export type AdminCatalogUpdateImageErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogUpdateImageError = AdminCatalogUpdateImageErrors[keyof AdminCatalogUpdateImageErrors];
+
+export type AdminCatalogUpdateImageResponses = {
+    200: ImageResponseDto;
+};
+
+export type AdminCatalogUpdateImageResponse = AdminCatalogUpdateImageResponses[keyof AdminCatalogUpdateImageResponses];
+
+export type AdminCatalogCreateInstanceTypeData = {
+    body: CreateInstanceTypeDto;
+    path?: never;
+    query?: never;
+    url: '/admin/v1/instance-types';
+};
+
+export type AdminCatalogCreateInstanceTypeErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogCreateInstanceTypeError = AdminCatalogCreateInstanceTypeErrors[keyof AdminCatalogCreateInstanceTypeErrors];
+
+export type AdminCatalogCreateInstanceTypeResponses = {
+    201: InstanceTypeResponseDto;
+};
+
+export type AdminCatalogCreateInstanceTypeResponse = AdminCatalogCreateInstanceTypeResponses[keyof AdminCatalogCreateInstanceTypeResponses];
+
+export type AdminCatalogDeleteInstanceTypeData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        instanceType: string;
+    };
+    query?: never;
+    url: '/admin/v1/instance-types/{instanceType}';
+};
+
+export type AdminCatalogDeleteInstanceTypeErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogDeleteInstanceTypeError = AdminCatalogDeleteInstanceTypeErrors[keyof AdminCatalogDeleteInstanceTypeErrors];
+
+export type AdminCatalogDeleteInstanceTypeResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type AdminCatalogDeleteInstanceTypeResponse = AdminCatalogDeleteInstanceTypeResponses[keyof AdminCatalogDeleteInstanceTypeResponses];
+
+export type AdminCatalogUpdateInstanceTypeData = {
+    body: UpdateInstanceTypeDto;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        instanceType: string;
+    };
+    query?: never;
+    url: '/admin/v1/instance-types/{instanceType}';
+};
+
+export type AdminCatalogUpdateInstanceTypeErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogUpdateInstanceTypeError = AdminCatalogUpdateInstanceTypeErrors[keyof AdminCatalogUpdateInstanceTypeErrors];
+
+export type AdminCatalogUpdateInstanceTypeResponses = {
+    200: InstanceTypeResponseDto;
+};
+
+export type AdminCatalogUpdateInstanceTypeResponse = AdminCatalogUpdateInstanceTypeResponses[keyof AdminCatalogUpdateInstanceTypeResponses];
 
 export type AdminLedgerReconcileData = {
     body?: never;
@@ -2069,6 +3482,226 @@ export type AdminPricingGetResponses = {
 
 export type AdminPricingGetResponse = AdminPricingGetResponses[keyof AdminPricingGetResponses];
 
+export type AdminCatalogCreateZoneData = {
+    body: CreateZoneDto;
+    path?: never;
+    query?: never;
+    url: '/admin/v1/zones';
+};
+
+export type AdminCatalogCreateZoneErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogCreateZoneError = AdminCatalogCreateZoneErrors[keyof AdminCatalogCreateZoneErrors];
+
+export type AdminCatalogCreateZoneResponses = {
+    201: ZoneResponseDto;
+};
+
+export type AdminCatalogCreateZoneResponse = AdminCatalogCreateZoneResponses[keyof AdminCatalogCreateZoneResponses];
+
+export type AdminCatalogDeleteZoneData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        zone: string;
+    };
+    query?: never;
+    url: '/admin/v1/zones/{zone}';
+};
+
+export type AdminCatalogDeleteZoneErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogDeleteZoneError = AdminCatalogDeleteZoneErrors[keyof AdminCatalogDeleteZoneErrors];
+
+export type AdminCatalogDeleteZoneResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type AdminCatalogDeleteZoneResponse = AdminCatalogDeleteZoneResponses[keyof AdminCatalogDeleteZoneResponses];
+
+export type AdminCatalogUpdateZoneData = {
+    body: UpdateZoneDto;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        zone: string;
+    };
+    query?: never;
+    url: '/admin/v1/zones/{zone}';
+};
+
+export type AdminCatalogUpdateZoneErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AdminCatalogUpdateZoneError = AdminCatalogUpdateZoneErrors[keyof AdminCatalogUpdateZoneErrors];
+
+export type AdminCatalogUpdateZoneResponses = {
+    200: ZoneResponseDto;
+};
+
+export type AdminCatalogUpdateZoneResponse = AdminCatalogUpdateZoneResponses[keyof AdminCatalogUpdateZoneResponses];
+
+export type AgentAssignmentsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Long-poll: answer as soon as work arrives, or with an empty list after this many seconds.
+         */
+        waitSeconds?: number;
+    };
+    url: '/agent/v1/assignments';
+};
+
+export type AgentAssignmentsListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AgentAssignmentsListError = AgentAssignmentsListErrors[keyof AgentAssignmentsListErrors];
+
+export type AgentAssignmentsListResponses = {
+    200: AssignmentListDto;
+};
+
+export type AgentAssignmentsListResponse = AgentAssignmentsListResponses[keyof AgentAssignmentsListResponses];
+
+export type AgentAssignmentsAcknowledgeData = {
+    body: AcknowledgeAssignmentDto;
+    path: {
+        assignmentId: string;
+    };
+    query?: never;
+    url: '/agent/v1/assignments/{assignmentId}/ack';
+};
+
+export type AgentAssignmentsAcknowledgeErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AgentAssignmentsAcknowledgeError = AgentAssignmentsAcknowledgeErrors[keyof AgentAssignmentsAcknowledgeErrors];
+
+export type AgentAssignmentsAcknowledgeResponses = {
+    200: AssignmentAckDto;
+};
+
+export type AgentAssignmentsAcknowledgeResponse = AgentAssignmentsAcknowledgeResponses[keyof AgentAssignmentsAcknowledgeResponses];
+
 export type HeartbeatsRecordData = {
     body: HeartbeatDto;
     path?: never;
@@ -2248,6 +3881,74 @@ export type AgentSessionsChallengeResponses = {
 };
 
 export type AgentSessionsChallengeResponse = AgentSessionsChallengeResponses[keyof AgentSessionsChallengeResponses];
+
+export type AgentAssignmentsReportData = {
+    body: VmStatusReportDto;
+    path: {
+        vmId: string;
+    };
+    query?: never;
+    url: '/agent/v1/vms/{vmId}/status';
+};
+
+export type AgentAssignmentsReportErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AgentAssignmentsReportError = AgentAssignmentsReportErrors[keyof AgentAssignmentsReportErrors];
+
+export type AgentAssignmentsReportResponses = {
+    200: VmStatusReportResultDto;
+};
+
+export type AgentAssignmentsReportResponse = AgentAssignmentsReportResponses[keyof AgentAssignmentsReportResponses];
+
+export type GatewayRoutesGetData = {
+    body?: never;
+    path: {
+        zone: string;
+    };
+    query?: never;
+    url: '/gateway/v1/zones/{zone}/routes';
+};
+
+export type GatewayRoutesGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type GatewayRoutesGetError = GatewayRoutesGetErrors[keyof GatewayRoutesGetErrors];
+
+export type GatewayRoutesGetResponses = {
+    200: ZoneRoutesDto;
+};
+
+export type GatewayRoutesGetResponse = GatewayRoutesGetResponses[keyof GatewayRoutesGetResponses];
 
 export type OperationsLivenessData = {
     body?: never;
@@ -2995,6 +4696,85 @@ export type NodeProofsListResponses = {
 
 export type NodeProofsListResponse = NodeProofsListResponses[keyof NodeProofsListResponses];
 
+export type AccountOperationsGetData = {
+    body?: never;
+    path: {
+        operationId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/operations/{operationId}';
+};
+
+export type AccountOperationsGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AccountOperationsGetError = AccountOperationsGetErrors[keyof AccountOperationsGetErrors];
+
+export type AccountOperationsGetResponses = {
+    200: OperationResponseDto;
+};
+
+export type AccountOperationsGetResponse = AccountOperationsGetResponses[keyof AccountOperationsGetResponses];
+
+export type QuotasGetData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/quota';
+};
+
+export type QuotasGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type QuotasGetError = QuotasGetErrors[keyof QuotasGetErrors];
+
+export type QuotasGetResponses = {
+    200: AccountQuotaResponseDto;
+};
+
+export type QuotasGetResponse = QuotasGetResponses[keyof QuotasGetResponses];
+
 export type SecretsListData = {
     body?: never;
     path: {
@@ -3258,6 +5038,166 @@ export type SecretsReplaceResponses = {
 
 export type SecretsReplaceResponse = SecretsReplaceResponses[keyof SecretsReplaceResponses];
 
+export type VolumeSnapshotsListData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only snapshots of this volume.
+         */
+        volumeId?: string;
+        status?: VolumeSnapshotStatus;
+    };
+    url: '/v1/accounts/{accountId}/snapshots';
+};
+
+export type VolumeSnapshotsListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumeSnapshotsListError = VolumeSnapshotsListErrors[keyof VolumeSnapshotsListErrors];
+
+export type VolumeSnapshotsListResponses = {
+    200: VolumeSnapshotPage;
+};
+
+export type VolumeSnapshotsListResponse = VolumeSnapshotsListResponses[keyof VolumeSnapshotsListResponses];
+
+export type VolumeSnapshotsDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        /**
+         * The snapshot id.
+         */
+        snapshotId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/snapshots/{snapshotId}';
+};
+
+export type VolumeSnapshotsDeleteErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumeSnapshotsDeleteError = VolumeSnapshotsDeleteErrors[keyof VolumeSnapshotsDeleteErrors];
+
+export type VolumeSnapshotsDeleteResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type VolumeSnapshotsDeleteResponse = VolumeSnapshotsDeleteResponses[keyof VolumeSnapshotsDeleteResponses];
+
+export type VolumeSnapshotsGetData = {
+    body?: never;
+    path: {
+        /**
+         * The snapshot id.
+         */
+        snapshotId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/snapshots/{snapshotId}';
+};
+
+export type VolumeSnapshotsGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumeSnapshotsGetError = VolumeSnapshotsGetErrors[keyof VolumeSnapshotsGetErrors];
+
+export type VolumeSnapshotsGetResponses = {
+    200: VolumeSnapshotResponseDto;
+};
+
+export type VolumeSnapshotsGetResponse = VolumeSnapshotsGetResponses[keyof VolumeSnapshotsGetResponses];
+
 export type TokensListData = {
     body?: never;
     path: {
@@ -3508,6 +5448,1061 @@ export type UsageListResponses = {
 
 export type UsageListResponse = UsageListResponses[keyof UsageListResponses];
 
+export type VmsListData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        status?: 'pending' | 'scheduled' | 'provisioning' | 'running' | 'stopping' | 'stopped' | 'starting' | 'restarting' | 'deleting' | 'deleted' | 'unschedulable' | 'failed' | 'suspended' | 'rescheduling' | 'crashLoop';
+        zone?: string;
+        name?: string;
+    };
+    url: '/v1/accounts/{accountId}/vms';
+};
+
+export type VmsListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsListError = VmsListErrors[keyof VmsListErrors];
+
+export type VmsListResponses = {
+    200: VmPage;
+};
+
+export type VmsListResponse = VmsListResponses[keyof VmsListResponses];
+
+export type VmsCreateData = {
+    body: CreateVmDto;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Return the placement decision and explanation without creating or reserving anything.
+         */
+        dryRun?: boolean;
+    };
+    url: '/v1/accounts/{accountId}/vms';
+};
+
+export type VmsCreateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * The wallet cannot cover the request.
+     */
+    402: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsCreateError = VmsCreateErrors[keyof VmsCreateErrors];
+
+export type VmsCreateResponses = {
+    /**
+     * Dry run: the placement decision.
+     */
+    200: PlacementPreviewDto;
+    202: VmAcceptedDto;
+};
+
+export type VmsCreateResponse = VmsCreateResponses[keyof VmsCreateResponses];
+
+export type VmsDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}';
+};
+
+export type VmsDeleteErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsDeleteError = VmsDeleteErrors[keyof VmsDeleteErrors];
+
+export type VmsDeleteResponses = {
+    202: VmAcceptedDto;
+};
+
+export type VmsDeleteResponse = VmsDeleteResponses[keyof VmsDeleteResponses];
+
+export type VmsGetData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}';
+};
+
+export type VmsGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsGetError = VmsGetErrors[keyof VmsGetErrors];
+
+export type VmsGetResponses = {
+    200: VmResponseDto;
+};
+
+export type VmsGetResponse = VmsGetResponses[keyof VmsGetResponses];
+
+export type VmsUpdateData = {
+    body: UpdateVmDto;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}';
+};
+
+export type VmsUpdateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsUpdateError = VmsUpdateErrors[keyof VmsUpdateErrors];
+
+export type VmsUpdateResponses = {
+    200: VmResponseDto;
+};
+
+export type VmsUpdateResponse = VmsUpdateResponses[keyof VmsUpdateResponses];
+
+export type VmsEventsData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/v1/accounts/{accountId}/vms/{vmId}/events';
+};
+
+export type VmsEventsErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsEventsError = VmsEventsErrors[keyof VmsEventsErrors];
+
+export type VmsEventsResponses = {
+    200: VmEventPage;
+};
+
+export type VmsEventsResponse = VmsEventsResponses[keyof VmsEventsResponses];
+
+export type VmsResetData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}/reset';
+};
+
+export type VmsResetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsResetError = VmsResetErrors[keyof VmsResetErrors];
+
+export type VmsResetResponses = {
+    202: VmAcceptedDto;
+};
+
+export type VmsResetResponse = VmsResetResponses[keyof VmsResetResponses];
+
+export type VmsRestartData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}/restart';
+};
+
+export type VmsRestartErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsRestartError = VmsRestartErrors[keyof VmsRestartErrors];
+
+export type VmsRestartResponses = {
+    202: VmAcceptedDto;
+};
+
+export type VmsRestartResponse = VmsRestartResponses[keyof VmsRestartResponses];
+
+export type VmsStartData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}/start';
+};
+
+export type VmsStartErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * The wallet cannot cover the request.
+     */
+    402: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsStartError = VmsStartErrors[keyof VmsStartErrors];
+
+export type VmsStartResponses = {
+    202: VmAcceptedDto;
+};
+
+export type VmsStartResponse = VmsStartResponses[keyof VmsStartResponses];
+
+export type VmsStopData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}/stop';
+};
+
+export type VmsStopErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsStopError = VmsStopErrors[keyof VmsStopErrors];
+
+export type VmsStopResponses = {
+    202: VmAcceptedDto;
+};
+
+export type VmsStopResponse = VmsStopResponses[keyof VmsStopResponses];
+
+export type VmsWaitData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query: {
+        status: 'pending' | 'scheduled' | 'provisioning' | 'running' | 'stopping' | 'stopped' | 'starting' | 'restarting' | 'deleting' | 'deleted' | 'unschedulable' | 'failed' | 'suspended' | 'rescheduling' | 'crashLoop';
+        timeoutSeconds?: number;
+    };
+    url: '/v1/accounts/{accountId}/vms/{vmId}/wait';
+};
+
+export type VmsWaitErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * The wait timed out.
+     */
+    408: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmsWaitError = VmsWaitErrors[keyof VmsWaitErrors];
+
+export type VmsWaitResponses = {
+    200: VmResponseDto;
+};
+
+export type VmsWaitResponse = VmsWaitResponses[keyof VmsWaitResponses];
+
+export type VolumesListData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        zone?: string;
+        status?: VolumeStatus;
+        provider?: VolumeProvider;
+    };
+    url: '/v1/accounts/{accountId}/volumes';
+};
+
+export type VolumesListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesListError = VolumesListErrors[keyof VolumesListErrors];
+
+export type VolumesListResponses = {
+    200: VolumePage;
+};
+
+export type VolumesListResponse = VolumesListResponses[keyof VolumesListResponses];
+
+export type VolumesCreateData = {
+    body: CreateVolumeDtoWritable;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes';
+};
+
+export type VolumesCreateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * The request body is too large.
+     */
+    413: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesCreateError = VolumesCreateErrors[keyof VolumesCreateErrors];
+
+export type VolumesCreateResponses = {
+    201: VolumeResponseDto;
+};
+
+export type VolumesCreateResponse = VolumesCreateResponses[keyof VolumesCreateResponses];
+
+export type VolumesDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}';
+};
+
+export type VolumesDeleteErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesDeleteError = VolumesDeleteErrors[keyof VolumesDeleteErrors];
+
+export type VolumesDeleteResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type VolumesDeleteResponse = VolumesDeleteResponses[keyof VolumesDeleteResponses];
+
+export type VolumesGetData = {
+    body?: never;
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}';
+};
+
+export type VolumesGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesGetError = VolumesGetErrors[keyof VolumesGetErrors];
+
+export type VolumesGetResponses = {
+    200: VolumeResponseDto;
+};
+
+export type VolumesGetResponse = VolumesGetResponses[keyof VolumesGetResponses];
+
+export type VolumesUpdateData = {
+    body: UpdateVolumeDto;
+    headers?: {
+        /**
+         * The ETag of the version being changed; answers 412 if the resource has changed since.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}';
+};
+
+export type VolumesUpdateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * If-Match does not match the current version.
+     */
+    412: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesUpdateError = VolumesUpdateErrors[keyof VolumesUpdateErrors];
+
+export type VolumesUpdateResponses = {
+    200: VolumeResponseDto;
+};
+
+export type VolumesUpdateResponse = VolumesUpdateResponses[keyof VolumesUpdateResponses];
+
+export type VolumesAttachData = {
+    body: AttachVolumeDto;
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/attach';
+};
+
+export type VolumesAttachErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesAttachError = VolumesAttachErrors[keyof VolumesAttachErrors];
+
+export type VolumesAttachResponses = {
+    200: VolumeResponseDto;
+};
+
+export type VolumesAttachResponse = VolumesAttachResponses[keyof VolumesAttachResponses];
+
+export type VolumesDetachData = {
+    body?: never;
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/detach';
+};
+
+export type VolumesDetachErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumesDetachError = VolumesDetachErrors[keyof VolumesDetachErrors];
+
+export type VolumesDetachResponses = {
+    200: VolumeResponseDto;
+};
+
+export type VolumesDetachResponse = VolumesDetachResponses[keyof VolumesDetachResponses];
+
+export type VolumeSnapshotsListForVolumeData = {
+    body?: never;
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only snapshots of this volume.
+         */
+        volumeId?: string;
+        status?: VolumeSnapshotStatus;
+    };
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/snapshots';
+};
+
+export type VolumeSnapshotsListForVolumeErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumeSnapshotsListForVolumeError = VolumeSnapshotsListForVolumeErrors[keyof VolumeSnapshotsListForVolumeErrors];
+
+export type VolumeSnapshotsListForVolumeResponses = {
+    200: VolumeSnapshotPage;
+};
+
+export type VolumeSnapshotsListForVolumeResponse = VolumeSnapshotsListForVolumeResponses[keyof VolumeSnapshotsListForVolumeResponses];
+
+export type VolumeSnapshotsCreateData = {
+    body: CreateVolumeSnapshotDto;
+    path: {
+        /**
+         * The volume id.
+         */
+        volumeId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/volumes/{volumeId}/snapshots';
+};
+
+export type VolumeSnapshotsCreateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VolumeSnapshotsCreateError = VolumeSnapshotsCreateErrors[keyof VolumeSnapshotsCreateErrors];
+
+export type VolumeSnapshotsCreateResponses = {
+    201: VolumeSnapshotResponseDto;
+};
+
+export type VolumeSnapshotsCreateResponse = VolumeSnapshotsCreateResponses[keyof VolumeSnapshotsCreateResponses];
+
 export type WalletsGetData = {
     body?: never;
     path: {
@@ -3738,6 +6733,140 @@ export type AuthSignupResponses = {
 
 export type AuthSignupResponse = AuthSignupResponses[keyof AuthSignupResponses];
 
+export type CatalogListImagesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only entries that take new VMs (true) or only retired ones (false); both if omitted.
+         */
+        enabled?: boolean;
+    };
+    url: '/v1/images';
+};
+
+export type CatalogListImagesErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type CatalogListImagesError = CatalogListImagesErrors[keyof CatalogListImagesErrors];
+
+export type CatalogListImagesResponses = {
+    200: ImagePage;
+};
+
+export type CatalogListImagesResponse = CatalogListImagesResponses[keyof CatalogListImagesResponses];
+
+export type CatalogGetImageData = {
+    body?: never;
+    path: {
+        image: string;
+    };
+    query?: never;
+    url: '/v1/images/{image}';
+};
+
+export type CatalogGetImageErrors = {
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type CatalogGetImageError = CatalogGetImageErrors[keyof CatalogGetImageErrors];
+
+export type CatalogGetImageResponses = {
+    200: ImageResponseDto;
+};
+
+export type CatalogGetImageResponse = CatalogGetImageResponses[keyof CatalogGetImageResponses];
+
+export type CatalogListInstanceTypesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only entries that take new VMs (true) or only retired ones (false); both if omitted.
+         */
+        enabled?: boolean;
+    };
+    url: '/v1/instance-types';
+};
+
+export type CatalogListInstanceTypesErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type CatalogListInstanceTypesError = CatalogListInstanceTypesErrors[keyof CatalogListInstanceTypesErrors];
+
+export type CatalogListInstanceTypesResponses = {
+    200: InstanceTypePage;
+};
+
+export type CatalogListInstanceTypesResponse = CatalogListInstanceTypesResponses[keyof CatalogListInstanceTypesResponses];
+
+export type CatalogGetInstanceTypeData = {
+    body?: never;
+    path: {
+        instanceType: string;
+    };
+    query?: never;
+    url: '/v1/instance-types/{instanceType}';
+};
+
+export type CatalogGetInstanceTypeErrors = {
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type CatalogGetInstanceTypeError = CatalogGetInstanceTypeErrors[keyof CatalogGetInstanceTypeErrors];
+
+export type CatalogGetInstanceTypeResponses = {
+    200: InstanceTypeResponseDto;
+};
+
+export type CatalogGetInstanceTypeResponse = CatalogGetInstanceTypeResponses[keyof CatalogGetInstanceTypeResponses];
+
 export type AccountsMeData = {
     body?: never;
     path?: never;
@@ -3837,3 +6966,70 @@ export type DepositWebhookReceiveResponses = {
 };
 
 export type DepositWebhookReceiveResponse = DepositWebhookReceiveResponses[keyof DepositWebhookReceiveResponses];
+
+export type CatalogListZonesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only entries that take new VMs (true) or only retired ones (false); both if omitted.
+         */
+        enabled?: boolean;
+    };
+    url: '/v1/zones';
+};
+
+export type CatalogListZonesErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type CatalogListZonesError = CatalogListZonesErrors[keyof CatalogListZonesErrors];
+
+export type CatalogListZonesResponses = {
+    200: ZonePage;
+};
+
+export type CatalogListZonesResponse = CatalogListZonesResponses[keyof CatalogListZonesResponses];
+
+export type CatalogGetZoneData = {
+    body?: never;
+    path: {
+        zone: string;
+    };
+    query?: never;
+    url: '/v1/zones/{zone}';
+};
+
+export type CatalogGetZoneErrors = {
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type CatalogGetZoneError = CatalogGetZoneErrors[keyof CatalogGetZoneErrors];
+
+export type CatalogGetZoneResponses = {
+    200: ZoneResponseDto;
+};
+
+export type CatalogGetZoneResponse = CatalogGetZoneResponses[keyof CatalogGetZoneResponses];

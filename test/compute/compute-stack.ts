@@ -1,7 +1,9 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import { adminNodesGet, authSignup } from '@statemesh/sdk';
+import { adminNodesGet, adminWalletsCredit, authSignup } from '@statemesh/sdk';
 import { loadConfig, type AppConfig } from '@statemesh/config';
+import { newId } from '@statemesh/common';
 import { seedCatalog } from '@statemesh/compute';
+import { seedDefaultPrices } from '@statemesh/wallets';
 import { PrismaService } from '@statemesh/database';
 import { NodeAgent, SimulatorDriver, type NodeAgentOptions } from '../../apps/node-agent/src';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
@@ -60,6 +62,11 @@ export class ComputeStack {
     stack.admin = await signInAdmin(stack.api);
     stack.operator = await signupOperator(stack.api);
     return stack;
+  }
+
+  /** The environment of this stack, for worker processes started outside the test. */
+  workerEnv(): Record<string, string> {
+    return { NODE_ENV: 'test', ...this.env };
   }
 
   get config(): AppConfig {
@@ -121,9 +128,17 @@ export class ComputeStack {
     }
   }
 
-  async signupTenant(): Promise<Tenant> {
+  /** A new customer account, its wallet credited with `funds` micro-units (100 USD unless told). */
+  async signupTenant(funds = '100000000'): Promise<Tenant> {
     const { data } = await send(authSignup({ client: this.api.client(), body: newCredentials() }));
-    return { accountId: data!.account!.id, client: this.api.client(data!.accessToken) };
+    const tenant = { accountId: data!.account!.id, client: this.api.client(data!.accessToken) };
+    if (funds !== '0') await this.credit(tenant.accountId, funds);
+    return tenant;
+  }
+
+  async credit(accountId: string, amount: string): Promise<void> {
+    const credited = await send(adminWalletsCredit({ client: this.admin, path: { accountId }, body: { amount, reason: 'test funds', reference: `test-${newId()}` } }));
+    if (credited.status !== 201 && credited.status !== 200) throw new Error(`credit failed: ${JSON.stringify(credited.error)}`);
   }
 
   async close(): Promise<void> {
@@ -137,5 +152,6 @@ export class ComputeStack {
 /** The standard catalog, plus a zone whose UDP pool holds two ports. */
 export async function seedTestCatalog(prisma: PrismaService): Promise<void> {
   await seedCatalog(prisma);
+  await seedDefaultPrices(prisma);
   await prisma.zone.createMany({ data: [{ name: 'tiny-udp', displayName: 'Tiny UDP pool', udpPortMin: 30000, udpPortMax: 30001 }], skipDuplicates: true });
 }

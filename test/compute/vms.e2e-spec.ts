@@ -170,6 +170,18 @@ describe('virtual machines with real workers and simulated node agents', () => {
     expect(again.error).toMatchObject({ code: 'vm.name_taken' });
   });
 
+  it('refuses to create or start a VM the wallet cannot run for MIN_RUNWAY_HOURS (402 with the shortfall)', async () => {
+    const broke = await stack.signupTenant('0');
+    const refused = await create(vmBody(), broke);
+    expect(refused.status).toBe(402);
+    expect(refused.error).toMatchObject({ code: 'wallet.insufficient_funds' });
+    expect(BigInt((refused.error as unknown as { shortfall: string }).shortfall)).toBeGreaterThan(0n);
+    const halted = await create(vmBody({ runStrategy: 'halted' }), broke);
+    expect(halted.status).toBe(202);
+    const vm = (halted.data as { vm: VmResponseDto }).vm;
+    expect((await send(vmsStart({ client: broke.client, path: { accountId: broke.accountId, vmId: vm.id } }))).status).toBe(402);
+  });
+
   it('previews placement with dryRun and reserves nothing', async () => {
     const body = vmBody();
     const before = await stack.prisma.vm.count();

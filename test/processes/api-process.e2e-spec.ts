@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const root = join(__dirname, '../..');
@@ -22,11 +22,6 @@ async function waitForOk(url: string, timeoutMs: number): Promise<Response> {
 }
 
 describe('the API process', () => {
-  beforeAll(() => {
-    const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { env: { ...process.env, QUIET_BUILD: '1' } });
-    expect(build.status).toBe(0);
-  });
-
   it('serves health, readiness, docs and the OpenAPI document, then drains and exits 0 on SIGTERM', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], {

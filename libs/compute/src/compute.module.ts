@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { NodesModule } from '@statemesh/nodes';
+import { WalletsModule } from '@statemesh/wallets';
 import { AgentAssignmentsController } from './assignments/agent-assignments.controller';
 import { AgentAssignmentsService } from './assignments/agent-assignments.service';
 import { CatalogModule } from './catalog/catalog.module';
@@ -16,7 +17,7 @@ import { VmsService } from './vms/vms.service';
 
 /** Compute for the API process: VM routes, operations, the agent's assignment routes and the gateways' routing tables. */
 @Module({
-  imports: [ComputeCoreModule, NodesModule, CatalogModule, QuotasModule, GatewayTokensModule],
+  imports: [ComputeCoreModule, NodesModule, CatalogModule, QuotasModule, GatewayTokensModule, WalletsModule],
   controllers: [VmsController, AccountOperationsController, AgentAssignmentsController, GatewayRoutesController],
   providers: [VmsService, OperationsService, AgentAssignmentsService, GatewayRoutesService, GatewayRoutesRepository],
 })

@@ -2,7 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { formatMicroUnits } from '@statemesh/billing';
 import { AppConfig } from '@statemesh/config';
 import { ProcessorRegistry, QueueRegistry } from '@statemesh/queue';
-import { SettlementService } from '@statemesh/wallets';
+import { VmLifecycleService } from '@statemesh/compute';
+import { ArrearsService, SettlementService } from '@statemesh/wallets';
 
 /** How often settlement looks for closed periods: several times per period, so a period is settled soon after it ends. */
 export function settlementIntervalMs(periodSeconds: number): number {
@@ -22,6 +23,8 @@ export class SettlementProcessor implements OnApplicationBootstrap {
     private readonly processors: ProcessorRegistry,
     private readonly queues: QueueRegistry,
     private readonly settlement: SettlementService,
+    private readonly arrears: ArrearsService,
+    private readonly lifecycle: VmLifecycleService,
     private readonly config: AppConfig,
   ) {}
 
@@ -45,6 +48,11 @@ export class SettlementProcessor implements OnApplicationBootstrap {
         `settled ${period.source} usage of ${period.periodStart.toISOString()}: ${period.lines} line(s), ${period.transactions} transaction(s), ` +
           `${formatMicroUnits(period.chargedMicro)} micro-units charged, ${period.tenantsInArrears} account(s) below zero`,
       );
+    }
+    // Accounts that stayed unable to pay for longer than WALLET_GRACE_HOURS: their VMs are suspended (data kept).
+    for (const accountId of await this.arrears.accountsPastGrace(now)) {
+      const suspended = await this.lifecycle.suspendForWallet(accountId);
+      if (suspended > 0) this.logger.log(`suspended ${suspended} VM(s) of account ${accountId}: wallet in arrears past the grace period`);
     }
   }
 }

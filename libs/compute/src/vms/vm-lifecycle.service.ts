@@ -198,6 +198,38 @@ export class VmLifecycleService {
     return { applied: status !== current, status };
   }
 
+  /**
+   * The account could not pay past its grace period: every VM of the
+   * account that is not already at rest is stopped and marked `suspended`
+   * (its data and node are kept; nothing is deleted). The user starts them
+   * again after funding the wallet. Safe to repeat.
+   */
+  async suspendForWallet(accountId: string): Promise<number> {
+    let suspended = 0;
+    for (const vm of await this.vms.suspendable(accountId)) {
+      const verdict = transition(vm.status as VmStatus, 'walletSuspended', { mode: vm.mode, hasNode: vm.reservedNodeId !== null });
+      if (!verdict.allowed || verdict.next === vm.status) continue;
+      const wake: Wakeups = { nodes: new Set(), vms: new Set([vm.id]) };
+      const changed = await this.tx.run(async (db) => {
+        const moved = await this.vms.changeStatus(vm, [vm.status as VmStatus], { status: 'suspended', statusReason: 'The wallet could not pay past its grace period; fund it and start the VM.', extra: { desiredStatus: 'stopped' } }, db, vm.version);
+        if (!moved) return false;
+        await this.assignments.supersedeOpen(vm.id, db);
+        await this.vms.addEvent({ vmId: vm.id, accountId, type: 'status_changed', reason: 'wallet_suspended', message: 'Suspended: the wallet could not pay past its grace period. Data is kept.', actor: 'system:settlement' }, db);
+        await this.operations.complete(vm.id, ENDS_RUNNING, { error: failedProblem(vm.id, 'The VM was suspended because the wallet ran dry.') }, db);
+        if (vm.nodeId && ['scheduled', 'provisioning', 'running', 'starting', 'restarting', 'crashLoop'].includes(vm.status)) {
+          await this.issuer.issue(db, vm, vm.nodeId, 'stop-vm', vm.generation);
+          wake.nodes.add(vm.nodeId);
+        }
+        return true;
+      });
+      if (changed) {
+        suspended += 1;
+        await this.wake(wake);
+      }
+    }
+    return suspended;
+  }
+
   /** A delete-vm assignment was carried out by the node: the VM is gone, its capacity and ports go back. */
   async deletedOnNode(vmId: string, actor: string): Promise<void> {
     await this.tx.run(async (db) => {

@@ -32,6 +32,11 @@ export class VmRepository {
     return vm;
   }
 
+  /** The account's VMs that a wallet suspension would stop. */
+  suspendable(accountId: string): Promise<VmWithPorts[]> {
+    return this.prisma.vm.findMany({ where: { accountId, deletedAt: null, status: { notIn: ['suspended', 'deleting', 'deleted'] } }, include: { ports: true } });
+  }
+
   /** Node ids where VMs of the account's anti-affinity group hold capacity. */
   async nodesOfGroup(accountId: string, group: string, db: Db = this.prisma): Promise<string[]> {
     const rows = await db.vm.findMany({ where: { accountId, antiAffinityGroup: group, reservedNodeId: { not: null } }, select: { reservedNodeId: true } });

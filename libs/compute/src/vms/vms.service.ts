@@ -7,6 +7,7 @@ import type { AccountAccess } from '@statemesh/identity';
 import { JobEnqueuer } from '@statemesh/queue';
 import { SignalBus } from '@statemesh/redis';
 import { SecretTemplateError, SecretsService, findSecretReferences } from '@statemesh/secrets';
+import { RunwayPolicy } from '@statemesh/wallets';
 import { vmSignal } from '../assignments/assignment-issuer';
 import { ComputeError } from '../compute.errors';
 import { entrypointFqdn } from '../entrypoints/entrypoint-name';
@@ -39,6 +40,7 @@ export class VmsService {
     private readonly lifecycle: VmLifecycleService,
     private readonly placement: VmPlacementService,
     private readonly secrets: SecretsService,
+    private readonly runway: RunwayPolicy,
     private readonly jobs: JobEnqueuer,
     private readonly signals: SignalBus,
     private readonly config: AppConfig,
@@ -52,9 +54,11 @@ export class VmsService {
    */
   async create(access: AccountAccess, actor: string, input: CreateVmDto): Promise<VmAcceptedDto> {
     const spec = await this.validate(access.accountId, input);
+    const halted = input.runStrategy === 'halted';
+    // A VM that will run needs a balance covering MIN_RUNWAY_HOURS of it (402 with the shortfall otherwise).
+    if (!halted) await this.assertRunway(access.accountId, spec.instanceType.name, input.ports ?? []);
     const id = newId();
     const fqdn = this.fqdnOf(input.name, id, spec.zone.name);
-    const halted = input.runStrategy === 'halted';
     try {
       const operationId = await this.tx.run(async (db) => {
         // Locks the catalog entries until commit, so an admin cannot retire them under a VM being created.
@@ -174,6 +178,7 @@ export class VmsService {
   async act(access: AccountAccess, actor: string, vmId: string, action: VmUserAction, expectedVersion?: number): Promise<VmAcceptedDto> {
     const vm = await this.owned(access, vmId);
     assertVersion(expectedVersion, vm.version);
+    if (action === 'start') await this.assertRunway(access.accountId, vm.instanceType, vm.ports);
     const result = await this.lifecycle.act(vm, action, actor);
     return { vm: toVmResponse(result.vm), operation: toOperationResponse(result.operation) };
   }
@@ -242,6 +247,11 @@ export class VmsService {
     }
     const missing = names.length > 0 ? await this.secrets.findMissing(accountId, names) : [];
     return missing.map((name) => ({ field: 'cloudInit', code: 'unknown_secret', message: `cloudInit references secret ${name}, which the account does not have` }));
+  }
+
+  private async assertRunway(accountId: string, instanceType: string, ports: ReadonlyArray<{ protocol: string }>): Promise<void> {
+    const perHour = await this.runway.hourlyPriceOfVm({ instanceType, udpPorts: ports.filter((port) => port.protocol === 'udp').length });
+    await this.runway.assertCanRun(accountId, perHour);
   }
 
   private async enforceQuota(accountId: string, spec: ResolvedVmCatalog, db?: Db): Promise<void> {
