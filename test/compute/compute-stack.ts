@@ -53,6 +53,8 @@ export class ComputeStack {
       DATABASE_URL: stack.database.url,
       REDIS_PREFIX: `${process.env.REDIS_PREFIX}:${label}${stacks}`,
       ADMIN_EMAIL: `admin-${label}-${process.pid}@example.test`,
+      QUOTA_DEFAULT_MAX_VMS: '200',
+      QUOTA_DEFAULT_MAX_VCPU: '400',
       PLACEMENT_RETRY_INITIAL_SECONDS: '0.5',
       PLACEMENT_RETRY_MAX_SECONDS: '2',
       ...env,
@@ -93,7 +95,7 @@ export class ComputeStack {
 
   /** Registers a node and starts its agent. */
   async addNode(overrides: Parameters<typeof registerNode>[1] = {}, agent = true): Promise<StackNode> {
-    const registered = await registerNode(this.operator, overrides);
+    const registered = await registerNode(this.operator, { address: `10.0.0.${this.nodes.length + 1}`, ...overrides });
     const driver = new SimulatorDriver({ bootDelayMs: 50, stopDelayMs: 20 });
     const node: StackNode = { ...registered, driver, agent: undefined };
     if (agent) node.agent = this.startAgent(node);

@@ -1,5 +1,10 @@
 import {
   accountOperationsGet,
+  adminGatewayTokensIssue,
+  adminQuotasPut,
+  agentAssignmentsList,
+  agentAssignmentsReport,
+  gatewayRoutesGet,
   vmsCreate,
   vmsDelete,
   vmsEvents,
@@ -14,7 +19,7 @@ import {
   type CreateVmDto,
   type VmResponseDto,
 } from '@statemesh/sdk';
-import { eventually } from '../nodes/time-tower-fixtures';
+import { eventually, openSession } from '../nodes/time-tower-fixtures';
 import { send } from '../support/api-harness';
 import { ComputeStack, type StackNode, type Tenant } from './compute-stack';
 
@@ -182,6 +187,16 @@ describe('virtual machines with real workers and simulated node agents', () => {
     expect((await send(vmsStart({ client: broke.client, path: { accountId: broke.accountId, vmId: vm.id } }))).status).toBe(402);
   });
 
+  it('holds each account to its quota (422 quota.exceeded), as admins set it', async () => {
+    const limited = await stack.signupTenant();
+    const put = await send(adminQuotasPut({ client: stack.admin, path: { accountId: limited.accountId }, body: { maxVms: 1, maxVcpu: 8, maxMemoryMib: 65536 } }));
+    expect(put.status).toBe(200);
+    expect((await create(vmBody(), limited)).status).toBe(202);
+    const over = await create(vmBody(), limited);
+    expect(over.status).toBe(422);
+    expect(over.error).toMatchObject({ code: 'quota.exceeded' });
+  });
+
   it('previews placement with dryRun and reserves nothing', async () => {
     const body = vmBody();
     const before = await stack.prisma.vm.count();
@@ -269,6 +284,43 @@ describe('virtual machines with real workers and simulated node agents', () => {
     expect((await send(vmsStop({ client: other.client, path: { accountId: other.accountId, vmId: vm.id } }))).status).toBe(404);
     const list = await send(vmsList({ client: other.client, path: { accountId: other.accountId } }));
     expect(list.data!.items).toEqual([]);
+  });
+
+  it('gives gateways the routing table of running VMs, following them as they stop and start', async () => {
+    const issued = await send(adminGatewayTokensIssue({ client: stack.admin, body: { name: 'edge-eu', zones: ['eu-west'] } }));
+    expect(issued.status).toBe(201);
+    const gateway = stack.api.client(issued.data!.token);
+    const vm = await createRunning({ ports: [{ protocol: 'https', targetPort: 8443 }, { protocol: 'udp', targetPort: 51820 }] });
+    const node = await stack.prisma.node.findUniqueOrThrow({ where: { id: vm.nodeId! } });
+
+    const table = await send(gatewayRoutesGet({ client: gateway, path: { zone: 'eu-west' } }));
+    expect(table.status).toBe(200);
+    const https = vm.entrypoints.find((entrypoint) => entrypoint.protocol === 'https')!;
+    const udp = vm.entrypoints.find((entrypoint) => entrypoint.protocol === 'udp')!;
+    expect(table.data!.sni).toContainEqual({ sni: https.fqdn, protocol: 'https', nodeAddress: node.address, targetPort: 8443, vmId: vm.id, nodeId: node.id });
+    expect(table.data!.udp).toContainEqual({ publicPort: udp.publicPort, nodeAddress: node.address, targetPort: 51820, vmId: vm.id, nodeId: node.id });
+
+    await send(vmsStop({ client: tenant.client, path: { accountId: tenant.accountId, vmId: vm.id } }));
+    await waitFor(vm.id, 'stopped');
+    const withoutIt = await send(gatewayRoutesGet({ client: gateway, path: { zone: 'eu-west' } }));
+    expect(withoutIt.data!.sni.map((route) => route.vmId)).not.toContain(vm.id);
+
+    expect((await send(gatewayRoutesGet({ client: gateway, path: { zone: 'tiny-udp' } }))).status).toBe(404);
+    expect((await send(gatewayRoutesGet({ client: tenant.client, path: { zone: 'eu-west' } }))).status).toBe(401);
+  });
+
+  it('keeps node agents to their own node: another node cannot report on or receive a VM', async () => {
+    const vm = await createRunning();
+    const other = datacenter.find((node) => node.id !== vm.nodeId)!;
+    const token = await openSession(stack.api, other);
+    const client = stack.api.client(token);
+    const report = await send(agentAssignmentsReport({ client, path: { vmId: vm.id }, body: { state: 'failed', since: new Date().toISOString(), message: 'forged' } }));
+    expect(report.status).toBe(404);
+    const work = await send(agentAssignmentsList({ client, query: { waitSeconds: 0 } }));
+    expect(work.status).toBe(200);
+    expect(JSON.stringify(work.data)).not.toContain(vm.id);
+    expect((await send(agentAssignmentsList({ client: tenant.client, query: { waitSeconds: 0 } }))).status).toBe(401);
+    expect((await send(vmsGet({ client: tenant.client, path: { accountId: tenant.accountId, vmId: vm.id } }))).data!.status).toBe('running');
   });
 
   it('times out a wait with 408', async () => {
