@@ -13,11 +13,13 @@ export type FleetNodeSpec = Omit<RegisterNodeDto, 'publicKey'>;
 /**
  * The quick-start fleet: three nodes in two zones. The edge node has
  * virtualization, so it is its class alone that must keep VMs off it.
+ * Addresses are from TEST-NET-1 (RFC 5737): gateways' routing tables show
+ * where traffic would go, and nothing can actually be reached there.
  */
 export const DEFAULT_FLEET: FleetNodeSpec[] = [
-  { name: 'sim-eu-west-1', zone: 'eu-west', class: 'bare-metal', arch: 'x86_64', virtualization: true, capacity: { vcpu: 32, memoryMib: 131_072, diskGib: 2_000 } },
-  { name: 'sim-us-east-1', zone: 'us-east', class: 'datacenter', arch: 'x86_64', virtualization: true, capacity: { vcpu: 16, memoryMib: 65_536, diskGib: 1_000 } },
-  { name: 'sim-eu-west-edge-1', zone: 'eu-west', class: 'edge', arch: 'x86_64', virtualization: true, capacity: { vcpu: 4, memoryMib: 8_192, diskGib: 100 } },
+  { name: 'sim-eu-west-1', zone: 'eu-west', class: 'bare-metal', arch: 'x86_64', virtualization: true, address: '192.0.2.11', capacity: { vcpu: 32, memoryMib: 131_072, diskGib: 2_000 } },
+  { name: 'sim-us-east-1', zone: 'us-east', class: 'datacenter', arch: 'x86_64', virtualization: true, address: '192.0.2.21', capacity: { vcpu: 16, memoryMib: 65_536, diskGib: 1_000 } },
+  { name: 'sim-eu-west-edge-1', zone: 'eu-west', class: 'edge', arch: 'x86_64', virtualization: true, address: '192.0.2.12', capacity: { vcpu: 4, memoryMib: 8_192, diskGib: 100 } },
 ];
 
 export interface SimulatedFleetOptions {
