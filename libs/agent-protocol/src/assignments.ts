@@ -44,6 +44,8 @@ export interface VmSpec {
   cloudInit?: string;
   sshKeys?: string[];
   ports?: VmPortSpec[];
+  /** Volumes to attach once the VM is created (replicated and S3 volumes follow a VM to a new node). */
+  volumes?: VolumeAttachmentSpec[];
   /** Start the VM once created; false creates it stopped. */
   start?: boolean;
 }

@@ -14,6 +14,10 @@ export async function runAssignment(driver: HypervisorDriver, assignment: Assign
       if (!assignment.vm) throw new Error(`assignment ${assignment.id} has no VM spec`);
       const existing = (await driver.listVms()).find((vm) => vm.vmId === vmId);
       if (!existing) await driver.createVm(assignment.vm);
+      const attached = existing?.volumes ?? [];
+      for (const volume of assignment.vm.volumes ?? []) {
+        if (!attached.includes(volume.volumeId)) await driver.attachVolume(vmId, volume);
+      }
       return;
     }
     case 'start-vm':

@@ -33,6 +33,7 @@ export class SimulatorDriver implements HypervisorDriver {
   readonly name = 'simulator';
   private readonly vms = new Map<string, SimulatedVm>();
   private readonly snapshots = new Map<string, SnapshotInfo>();
+  private readonly specs = new Map<string, VmSpec>();
   private readonly listeners = new Set<(vm: VmInfo) => void>();
   private readonly crashTimer?: NodeJS.Timeout;
   private readonly nextBootFailures = new Set<string>();
@@ -54,6 +55,7 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async createVm(spec: VmSpec): Promise<VmInfo> {
     if (this.vms.has(spec.vmId)) throw new DriverError('vm.exists', `VM ${spec.vmId} exists`);
+    this.specs.set(spec.vmId, { ...spec });
     const vm: SimulatedVm = {
       info: { vmId: spec.vmId, state: 'provisioning', since: this.options.now(), vcpu: spec.vcpu, memoryMib: spec.memoryMib, diskGib: spec.diskGib, volumes: [] },
     };
@@ -117,6 +119,16 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async listVms(): Promise<VmInfo[]> {
     return [...this.vms.values()].map((vm) => ({ ...vm.info }));
+  }
+
+  /** The spec a VM was created from, as the node received it (rendered cloud-init included). */
+  specOf(vmId: string): VmSpec | undefined {
+    return this.specs.get(vmId);
+  }
+
+  /** The snapshots the simulated node holds (what a test inspects). */
+  async listSnapshots(): Promise<SnapshotInfo[]> {
+    return [...this.snapshots.values()].map((snapshot) => ({ ...snapshot }));
   }
 
   async usage(): Promise<ResourceUsage> {

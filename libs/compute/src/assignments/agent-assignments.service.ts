@@ -1,16 +1,17 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { AgentVmState } from '@statemesh/agent-protocol';
 import { AppConfig } from '@statemesh/config';
 import { DomainError, notFound } from '@statemesh/common';
-import type { Assignment } from '@statemesh/database';
+import { PgNotificationListener, type Assignment } from '@statemesh/database';
 import { SignalBus } from '@statemesh/redis';
 import { SecretsService, findSecretReferences, renderTemplate } from '@statemesh/secrets';
+import { VmSnapshotsService } from '../snapshots/vm-snapshots.service';
 import { VmLifecycleService } from '../vms/vm-lifecycle.service';
 import { VmRepository } from '../vms/vm.repository';
 import { VmsErrors } from '../vms/vms.errors';
 import type { AcknowledgeAssignmentDto, AssignmentAckDto, AssignmentDto, VmStatusReportDto, VmStatusReportResultDto } from './dto/assignment.dto';
 import { nodeSignal } from './assignment-issuer';
-import { AssignmentRepository } from './assignment.repository';
+import { ASSIGNMENTS_CHANNEL, AssignmentRepository } from './assignment.repository';
 
 const BATCH = 50;
 
@@ -20,17 +21,34 @@ const BATCH = 50;
  * authenticated node: another node's assignment or VM is 404.
  */
 @Injectable()
-export class AgentAssignmentsService {
+export class AgentAssignmentsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AgentAssignmentsService.name);
+  private listener: PgNotificationListener | undefined;
 
   constructor(
     private readonly assignments: AssignmentRepository,
     private readonly vms: VmRepository,
     private readonly lifecycle: VmLifecycleService,
+    private readonly snapshots: VmSnapshotsService,
     private readonly secrets: SecretsService,
     private readonly signals: SignalBus,
     private readonly config: AppConfig,
   ) {}
+
+  /** Long-polls wake on PostgreSQL NOTIFY from whichever process committed the assignment. */
+  onModuleInit(): void {
+    this.listener = new PgNotificationListener(
+      this.config.database.url,
+      ASSIGNMENTS_CHANNEL,
+      (nodeId) => this.signals.wakeLocal(nodeSignal(nodeId)),
+      () => this.signals.wakeAllLocal(),
+    );
+    this.listener.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.listener?.stop();
+  }
 
   /**
    * Answers at once with the node's waiting work, or waits for a signal
@@ -68,6 +86,11 @@ export class AgentAssignmentsService {
   }
 
   private async applyOutcome(nodeId: string, assignment: Assignment, input: AcknowledgeAssignmentDto): Promise<void> {
+    const snapshotId = (assignment.payload as { snapshotId?: string }).snapshotId;
+    if (assignment.action === 'snapshot-vm' && snapshotId) {
+      await this.snapshots.completed(snapshotId, input.outcome, input.message);
+      return;
+    }
     const vm = await this.vms.findById(assignment.vmId);
     if (!vm || vm.nodeId !== nodeId || vm.generation !== assignment.generation) return;
     if (assignment.action === 'delete-vm' && input.outcome === 'done') {

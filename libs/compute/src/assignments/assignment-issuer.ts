@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AssignmentAction, VmSpec } from '@statemesh/agent-protocol';
+import type { AssignmentAction, VmSpec, VolumeAttachmentSpec } from '@statemesh/agent-protocol';
 import { newId } from '@statemesh/common';
 import type { Db, Prisma } from '@statemesh/database';
 import type { VmWithPorts } from '../vms/vm.repository';
@@ -15,9 +15,23 @@ export class AssignmentIssuer {
   constructor(private readonly assignments: AssignmentRepository) {}
 
   /** Writes the assignment in the caller's transaction; signal the node (`nodeSignal`) after commit. */
-  async issue(db: Db, vm: VmWithPorts, nodeId: string, action: AssignmentAction, generation: number, options: { start?: boolean } = {}): Promise<string> {
+  async issue(
+    db: Db,
+    vm: VmWithPorts,
+    nodeId: string,
+    action: AssignmentAction,
+    generation: number,
+    options: { start?: boolean; volumes?: VolumeAttachmentSpec[]; volume?: VolumeAttachmentSpec; snapshotId?: string } = {},
+  ): Promise<string> {
     const id = newId();
-    const payload: Prisma.InputJsonObject = action === 'create-vm' ? { vm: specOf(vm, options.start ?? true) as unknown as Prisma.InputJsonObject } : {};
+    const payload: Prisma.InputJsonObject =
+      action === 'create-vm'
+        ? { vm: specOf(vm, options.start ?? true, options.volumes ?? []) as unknown as Prisma.InputJsonObject }
+        : options.volume
+          ? { volume: options.volume as unknown as Prisma.InputJsonObject }
+          : options.snapshotId
+            ? { snapshotId: options.snapshotId }
+            : {};
     await this.assignments.create({ id, nodeId, vmId: vm.id, action, generation, payload }, db);
     return id;
   }
@@ -33,7 +47,7 @@ export function vmSignal(vmId: string): string {
   return `vm:${vmId}`;
 }
 
-function specOf(vm: VmWithPorts, start: boolean): VmSpec {
+function specOf(vm: VmWithPorts, start: boolean, volumes: VolumeAttachmentSpec[]): VmSpec {
   return {
     vmId: vm.id,
     name: vm.name,
@@ -51,6 +65,7 @@ function specOf(vm: VmWithPorts, start: boolean): VmSpec {
       fqdn: port.fqdn,
       ...(port.publicPort !== null ? { publicPort: port.publicPort } : {}),
     })),
+    volumes,
     start,
   };
 }

@@ -4,7 +4,9 @@ import { TransactionRunner, isUniqueViolation, type Prisma } from '@statemesh/da
 import { NodeCapacityRepository } from '@statemesh/nodes';
 import { JobEnqueuer } from '@statemesh/queue';
 import { SignalBus } from '@statemesh/redis';
-import { AssignmentIssuer, nodeSignal, vmSignal } from '../assignments/assignment-issuer';
+import { VolumeAttachmentService } from '@statemesh/storage';
+import { volumeSpecOf } from '../volumes-bridge/vm-volume-delivery';
+import { AssignmentIssuer, vmSignal } from '../assignments/assignment-issuer';
 import type { VmStatus } from '../lifecycle/vm-lifecycle.types';
 import { OperationRepository } from '../operations/operation.repository';
 import { VmRepository, type VmWithPorts } from '../vms/vm.repository';
@@ -44,6 +46,7 @@ export class VmPlacementService {
     private readonly issuer: AssignmentIssuer,
     private readonly jobs: JobEnqueuer,
     private readonly signals: SignalBus,
+    private readonly volumes: VolumeAttachmentService,
     private readonly config: AppConfig,
   ) {}
 
@@ -56,7 +59,9 @@ export class VmPlacementService {
   async place(vmId: string, attempt = 0): Promise<PlacementOutcome> {
     let vm = await this.vms.findById(vmId);
     if (!vm || !AWAITING_PLACEMENT.includes(vm.status as VmStatus)) return { result: 'skipped' };
-    const request = placementRequestOf(vm);
+    // A local volume pins the VM to the node its disk is on.
+    const pinnedNodeId = await this.volumes.localPinOf(vm.id);
+    const request = { ...placementRequestOf(vm), ...(pinnedNodeId ? { pinnedNodeId } : {}) };
     let decision: PlacementDecision | undefined;
     for (let round = 0; round <= FRESH_DECISIONS; round++) {
       decision = this.scheduler.place(request, await this.candidatesFor(request, vm.accountId));
@@ -64,7 +69,7 @@ export class VmPlacementService {
         const outcome = await this.tryReserve(vm, nodeId, decision);
         if (outcome === 'placed') {
           this.snapshot.reserved(nodeId, amountsOf(vm));
-          await this.signals.signalMany([nodeSignal(nodeId), vmSignal(vm.id)]);
+          await this.signals.signal(vmSignal(vm.id));
           return { result: 'placed', nodeId };
         }
         if (outcome === 'vm_moved_on') return { result: 'skipped' };
@@ -130,7 +135,9 @@ export class VmPlacementService {
           vm.version,
         );
         if (!moved) throw new VmMovedOn();
-        await this.issuer.issue(db, vm, nodeId, 'create-vm', generation, { start: vm.desiredStatus !== 'stopped' });
+        await this.volumes.bindLocalVolumes(vm.id, nodeId, db);
+        const volumes = (await this.volumes.attachedTo(vm.id, db)).map(volumeSpecOf);
+        await this.issuer.issue(db, vm, nodeId, 'create-vm', generation, { start: vm.desiredStatus !== 'stopped', volumes });
         await this.vms.addEvent(
           { vmId: vm.id, accountId: vm.accountId, type: 'status_changed', reason: vm.status === 'rescheduling' ? 'rescheduled' : 'placed', message: explanation.message, actor: 'system:placement' },
           db,

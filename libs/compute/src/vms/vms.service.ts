@@ -7,6 +7,7 @@ import type { AccountAccess } from '@statemesh/identity';
 import { JobEnqueuer } from '@statemesh/queue';
 import { SignalBus } from '@statemesh/redis';
 import { SecretTemplateError, SecretsService, findSecretReferences } from '@statemesh/secrets';
+import { VolumeAttachmentService } from '@statemesh/storage';
 import { RunwayPolicy } from '@statemesh/wallets';
 import { vmSignal } from '../assignments/assignment-issuer';
 import { ComputeError } from '../compute.errors';
@@ -41,6 +42,7 @@ export class VmsService {
     private readonly placement: VmPlacementService,
     private readonly secrets: SecretsService,
     private readonly runway: RunwayPolicy,
+    private readonly volumes: VolumeAttachmentService,
     private readonly jobs: JobEnqueuer,
     private readonly signals: SignalBus,
     private readonly config: AppConfig,
@@ -98,7 +100,7 @@ export class VmsService {
         return operation.id;
       });
       const [vm, operation] = await Promise.all([this.vms.findById(id), this.operations.findInAccount(access.accountId, operationId)]);
-      return { vm: toVmResponse(vm as VmWithPorts), operation: toOperationResponse(operation!) };
+      return { vm: await this.render(vm as VmWithPorts), operation: toOperationResponse(operation!) };
     } catch (error) {
       if (isUniqueViolation(error, 'vms_accountId_liveName_key')) {
         throw new DomainError(VmsErrors['vm.name_taken'], `The account already has a VM named ${input.name}.`, {}, [
@@ -133,12 +135,13 @@ export class VmsService {
   async list(access: AccountAccess, query: VmListQueryDto): Promise<Page<VmResponseDto>> {
     const request = pageRequest(query);
     const rows = await this.vms.list({ accountId: access.accountId, status: query.status, zone: query.zone, name: query.name }, request);
-    return toPage(rows, request, (row) => row.id, (row) => toVmResponse(row));
+    const page = toPage(rows, request, (row) => row.id, (row) => row);
+    return { items: await Promise.all(page.items.map((row) => this.render(row))), nextCursor: page.nextCursor };
   }
 
   async get(access: AccountAccess, vmId: string): Promise<Versioned<VmResponseDto>> {
     const vm = await this.owned(access, vmId);
-    return new Versioned(toVmResponse(vm), vm.version);
+    return new Versioned(await this.render(vm), vm.version);
   }
 
   /** Renames (the entrypoints follow), relabels or changes the run strategy, at the version the caller read. */
@@ -180,7 +183,7 @@ export class VmsService {
     assertVersion(expectedVersion, vm.version);
     if (action === 'start') await this.assertRunway(access.accountId, vm.instanceType, vm.ports);
     const result = await this.lifecycle.act(vm, action, actor);
-    return { vm: toVmResponse(result.vm), operation: toOperationResponse(result.operation) };
+    return { vm: await this.render(result.vm), operation: toOperationResponse(result.operation) };
   }
 
   async events(access: AccountAccess, vmId: string, query: { limit?: number; cursor?: string }): Promise<Page<VmEventDto>> {
@@ -201,7 +204,7 @@ export class VmsService {
       for (;;) {
         const vm = await this.vms.findById(vmId);
         if (!vm || vm.accountId !== access.accountId || (vm.deletedAt !== null && status !== 'deleted')) throw notFound('VM');
-        if (vm.status === status) return toVmResponse(vm);
+        if (vm.status === status) return this.render(vm);
         const remaining = deadline - Date.now();
         if (remaining <= 0 || abort?.aborted) {
           throw new DomainError(VmsErrors['vm.wait_timeout'], `The VM is ${vm.status}, not ${status}, after ${timeoutSeconds} s.`, { currentStatus: vm.status });
@@ -212,6 +215,12 @@ export class VmsService {
     } finally {
       listener.close();
     }
+  }
+
+  /** The VM as clients see it, with the ids of its attached volumes. */
+  private async render(vm: VmWithPorts): Promise<VmResponseDto> {
+    const volumes = vm.deletedAt ? [] : await this.volumes.attachedTo(vm.id);
+    return toVmResponse(vm, volumes.map((volume) => volume.id));
   }
 
   async owned(access: AccountAccess, vmId: string): Promise<VmWithPorts> {

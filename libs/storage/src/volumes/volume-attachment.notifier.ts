@@ -21,10 +21,28 @@ export interface VolumeAttachmentNotifier {
   resized(volume: Volume, vmId: string, db: Db): Promise<void>;
 }
 
-/** The default: records only. Used until the compute context provides delivery. */
+/**
+ * The notifier storage injects: it forwards to the delivery the compute
+ * context connects at start-up (`connect`), and records only (does nothing
+ * more) in a process where none is connected.
+ */
 @Injectable()
-export class NoopVolumeAttachmentNotifier implements VolumeAttachmentNotifier {
-  async attached(): Promise<void> {}
-  async detached(): Promise<void> {}
-  async resized(): Promise<void> {}
+export class VolumeAttachmentRelay implements VolumeAttachmentNotifier {
+  private delivery: VolumeAttachmentNotifier | undefined;
+
+  connect(delivery: VolumeAttachmentNotifier): void {
+    this.delivery = delivery;
+  }
+
+  async attached(volume: Volume, vmId: string, db: Db): Promise<void> {
+    await this.delivery?.attached(volume, vmId, db);
+  }
+
+  async detached(volume: Volume, vmId: string, db: Db): Promise<void> {
+    await this.delivery?.detached(volume, vmId, db);
+  }
+
+  async resized(volume: Volume, vmId: string, db: Db): Promise<void> {
+    await this.delivery?.resized(volume, vmId, db);
+  }
 }
