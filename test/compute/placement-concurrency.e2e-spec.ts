@@ -18,6 +18,8 @@ describe('placement under concurrency, with several worker processes', () => {
   let stack: ComputeStack;
   let tenant: Tenant;
   const processes: ChildProcess[] = [];
+  // Requests still running when a test ends (a timeout) must finish before the stack closes.
+  const inFlight: Array<Promise<unknown>> = [];
 
   function startWorkerProcess(): ChildProcess {
     const env = { ...process.env, ...stack.workerEnv(), LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '4' };
@@ -64,7 +66,9 @@ describe('placement under concurrency, with several worker processes', () => {
         else failures.push(created.error);
       }
     }
-    await Promise.all(Array.from({ length: 50 }, lane));
+    const lanes = Promise.all(Array.from({ length: 50 }, lane));
+    inFlight.push(lanes.catch(() => undefined));
+    await lanes;
     expect(failures).toEqual([]);
     return ids;
   }
@@ -119,8 +123,9 @@ describe('placement under concurrency, with several worker processes', () => {
 
   afterAll(async () => {
     for (const child of processes) if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all(inFlight);
     await stack?.close();
-  });
+  }, 60_000);
 
   it('places 500 concurrent creates on 20 small nodes with 3 workers: each at most once, no node over capacity, the rest unschedulable with an explanation', async () => {
     const nodeIds = await addSmallNodes(20, 'eu-west');
@@ -138,7 +143,7 @@ describe('placement under concurrency, with several worker processes', () => {
     const explanation = waiting.placement as { rejected: Record<string, number>; message: string; nodesConsidered: number };
     expect(explanation.rejected.vcpu).toBe(20);
     expect(explanation.message).toMatch(/vCPU/);
-  }, 180_000);
+  }, 300_000);
 
   it('loses no accepted VM when a worker is killed mid-run', async () => {
     await stack.prisma.zone.create({ data: { name: 'kill-test', displayName: 'Kill test', udpPortMin: 40000, udpPortMax: 40100 } });
@@ -154,5 +159,5 @@ describe('placement under concurrency, with several worker processes', () => {
     expect((counts.get('scheduled') ?? 0) + (counts.get('unschedulable') ?? 0)).toBe(300);
     expect(counts.get('scheduled')).toBe(120);
     await assertNoOverCommit(nodeIds, vmIds);
-  }, 240_000);
+  }, 300_000);
 });
