@@ -102,7 +102,7 @@ export type AssignmentAckDto = {
 };
 
 export type AssignmentDto = {
-    action: 'create-vm' | 'start-vm' | 'stop-vm' | 'restart-vm' | 'reset-vm' | 'delete-vm' | 'attach-volume' | 'detach-volume' | 'snapshot-vm';
+    action: 'create-vm' | 'start-vm' | 'stop-vm' | 'restart-vm' | 'reset-vm' | 'delete-vm' | 'attach-volume' | 'detach-volume' | 'snapshot-vm' | 'prepare-volume' | 'snapshot-volume';
     /**
      * The VM’s placement generation; agents refuse assignments older than one they have seen.
      */

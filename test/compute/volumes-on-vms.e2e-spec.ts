@@ -118,6 +118,31 @@ describe('volumes and snapshots on VMs, through the node agents', () => {
     expect((await send(volumesDelete({ client: tenant.client, path: { ...account, volumeId: restored.data!.id } }))).status).toBe(204);
   });
 
+  it('has a node fill volumes from URLs and images, and take local volumes’ snapshots', async () => {
+    const account = { accountId: tenant.accountId };
+    const fromUrl = await send(
+      volumesCreate({ client: tenant.client, path: account, body: { name: 'from-url', zone: 'eu-west', provider: 'statemesh', sizeGib: 10, source: { kind: 'url', url: 'https://1.1.1.1/images/disk.img' } } }),
+    );
+    expect(fromUrl.status).toBe(201);
+    expect(fromUrl.data!.status).toBe('creating');
+    const filled = await eventually('the URL volume filled by a node', async () => {
+      const volume = await send(volumesGet({ client: tenant.client, path: { ...account, volumeId: fromUrl.data!.id } }));
+      return volume.data!.status === 'available' ? volume.data : undefined;
+    });
+    expect(filled.status).toBe('available');
+    const filler = nodes.find((node) => node.driver.preparedVolume(fromUrl.data!.id));
+    expect(filler?.driver.preparedVolume(fromUrl.data!.id)?.from).toEqual({ kind: 'url', url: 'https://1.1.1.1/images/disk.img' });
+
+    const local = await send(volumesCreate({ client: tenant.client, path: account, body: { name: 'local-snap', zone: 'eu-west', provider: 'local', sizeGib: 10, nodeId: nodes[0].id } }));
+    const snapshot = await send(volumeSnapshotsCreate({ client: tenant.client, path: { ...account, volumeId: local.data!.id }, body: {} }));
+    expect(snapshot.data).toMatchObject({ status: 'creating', location: 'node', nodeId: nodes[0].id });
+    await eventually('the node took the local snapshot', async () => {
+      const got = await send(volumeSnapshotsGet({ client: tenant.client, path: { ...account, snapshotId: snapshot.data!.id } }));
+      return got.data!.status === 'available' ? true : undefined;
+    });
+    expect((await nodes[0].driver.listSnapshots()).map((entry) => entry.snapshotId)).toContain(snapshot.data!.id);
+  });
+
   it('places a VM with a local volume only on that volume’s node', async () => {
     const target = nodes[1];
     const account = { accountId: tenant.accountId };

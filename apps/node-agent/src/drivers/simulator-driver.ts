@@ -1,4 +1,4 @@
-import type { VmSpec, VolumeAttachmentSpec } from '@statemesh/agent-protocol';
+import type { VmSpec, VolumeAttachmentSpec, VolumeSourceSpec } from '@statemesh/agent-protocol';
 import { DriverError, type HypervisorDriver, type ResourceUsage, type SnapshotInfo, type VmInfo } from './hypervisor-driver';
 
 export interface SimulatorFaults {
@@ -34,6 +34,7 @@ export class SimulatorDriver implements HypervisorDriver {
   private readonly vms = new Map<string, SimulatedVm>();
   private readonly snapshots = new Map<string, SnapshotInfo>();
   private readonly specs = new Map<string, VmSpec>();
+  private readonly preparedVolumes = new Map<string, VolumeAttachmentSpec & { from: VolumeSourceSpec }>();
   private readonly listeners = new Set<(vm: VmInfo) => void>();
   private readonly crashTimer?: NodeJS.Timeout;
   private readonly nextBootFailures = new Set<string>();
@@ -119,6 +120,19 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async listVms(): Promise<VmInfo[]> {
     return [...this.vms.values()].map((vm) => ({ ...vm.info }));
+  }
+
+  async prepareVolume(volume: VolumeAttachmentSpec, source: VolumeSourceSpec): Promise<void> {
+    if (!this.preparedVolumes.has(volume.volumeId)) this.preparedVolumes.set(volume.volumeId, { ...volume, from: { ...source } });
+  }
+
+  async snapshotVolume(volumeId: string, snapshotId: string): Promise<void> {
+    if (!this.snapshots.has(snapshotId)) this.snapshots.set(snapshotId, { snapshotId, vmId: '', volumeId, sizeGib: 0, createdAt: this.options.now() });
+  }
+
+  /** Volumes this simulated node filled from a source. */
+  preparedVolume(volumeId: string): (VolumeAttachmentSpec & { from: VolumeSourceSpec }) | undefined {
+    return this.preparedVolumes.get(volumeId);
   }
 
   /** The spec a VM was created from, as the node received it (rendered cloud-init included). */

@@ -5,6 +5,7 @@ import { DomainError, notFound } from '@statemesh/common';
 import { PgNotificationListener, type Assignment } from '@statemesh/database';
 import { SignalBus } from '@statemesh/redis';
 import { SecretsService, findSecretReferences, renderTemplate } from '@statemesh/secrets';
+import { VolumeAttachmentService, VolumeSnapshotsService } from '@statemesh/storage';
 import { VmSnapshotsService } from '../snapshots/vm-snapshots.service';
 import { VmLifecycleService } from '../vms/vm-lifecycle.service';
 import { VmRepository } from '../vms/vm.repository';
@@ -30,6 +31,8 @@ export class AgentAssignmentsService implements OnModuleInit, OnModuleDestroy {
     private readonly vms: VmRepository,
     private readonly lifecycle: VmLifecycleService,
     private readonly snapshots: VmSnapshotsService,
+    private readonly volumes: VolumeAttachmentService,
+    private readonly volumeSnapshots: VolumeSnapshotsService,
     private readonly secrets: SecretsService,
     private readonly signals: SignalBus,
     private readonly config: AppConfig,
@@ -87,10 +90,20 @@ export class AgentAssignmentsService implements OnModuleInit, OnModuleDestroy {
 
   private async applyOutcome(nodeId: string, assignment: Assignment, input: AcknowledgeAssignmentDto): Promise<void> {
     const snapshotId = (assignment.payload as { snapshotId?: string }).snapshotId;
+    const done = input.outcome === 'done';
     if (assignment.action === 'snapshot-vm' && snapshotId) {
       await this.snapshots.completed(snapshotId, input.outcome, input.message);
       return;
     }
+    if (assignment.action === 'snapshot-volume' && snapshotId) {
+      await this.volumeSnapshots.finish(snapshotId, done ? 'available' : 'error');
+      return;
+    }
+    if (assignment.action === 'prepare-volume' && assignment.volumeId) {
+      await this.volumes.finishCreation(assignment.volumeId, done ? { status: 'available' } : { status: 'error', reason: input.message ?? 'The node could not fill the volume from its source.' });
+      return;
+    }
+    if (!assignment.vmId) return;
     const vm = await this.vms.findById(assignment.vmId);
     if (!vm || vm.nodeId !== nodeId || vm.generation !== assignment.generation) return;
     if (assignment.action === 'delete-vm' && input.outcome === 'done') {
@@ -105,9 +118,9 @@ export class AgentAssignmentsService implements OnModuleInit, OnModuleDestroy {
     const delivered: AssignmentDto[] = [];
     for (const assignment of claimed) {
       const payload = assignment.payload as Record<string, unknown>;
-      const dto: AssignmentDto = { id: assignment.id, action: assignment.action, vmId: assignment.vmId, generation: assignment.generation, ...payload };
+      const dto: AssignmentDto = { id: assignment.id, action: assignment.action, vmId: assignment.vmId ?? '', generation: assignment.generation, ...payload };
       const vm = dto.vm as { cloudInit?: string } | undefined;
-      if (vm?.cloudInit) {
+      if (vm?.cloudInit && assignment.vmId) {
         try {
           dto.vm = { ...vm, cloudInit: await this.render(assignment.vmId, vm.cloudInit) };
         } catch (error) {

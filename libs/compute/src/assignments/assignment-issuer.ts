@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AssignmentAction, VmSpec, VolumeAttachmentSpec } from '@statemesh/agent-protocol';
+import type { AssignmentAction, VmSpec, VolumeAttachmentSpec, VolumeSourceSpec } from '@statemesh/agent-protocol';
 import { newId } from '@statemesh/common';
 import type { Db, Prisma } from '@statemesh/database';
 import type { VmWithPorts } from '../vms/vm.repository';
@@ -35,6 +35,21 @@ export class AssignmentIssuer {
     await this.assignments.create({ id, nodeId, vmId: vm.id, action, generation, payload }, db);
     return id;
   }
+}
+
+/** Volume work for a node that is not about a VM: fill a volume from its source, snapshot a local volume. */
+export async function issueVolumeWork(
+  assignments: AssignmentRepository,
+  db: Db,
+  nodeId: string,
+  action: 'prepare-volume' | 'snapshot-volume',
+  volume: VolumeAttachmentSpec,
+  extra: { source?: VolumeSourceSpec; snapshotId?: string },
+): Promise<string> {
+  const id = newId();
+  const payload = { volume, ...extra } as unknown as Prisma.InputJsonObject;
+  await assignments.create({ id, nodeId, vmId: null, volumeId: volume.volumeId, action, generation: 0, payload }, db);
+  return id;
 }
 
 /** The pub/sub key a node's long-poll waits on. */

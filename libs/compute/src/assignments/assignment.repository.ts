@@ -9,7 +9,10 @@ export const ASSIGNMENTS_CHANNEL = 'statemesh_assignments';
 export class AssignmentRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(data: { id: string; nodeId: string; vmId: string; action: string; generation: number; payload: Prisma.InputJsonValue }, db: Db = this.prisma): Promise<void> {
+  async create(
+    data: { id: string; nodeId: string; vmId: string | null; volumeId?: string | null; action: string; generation: number; payload: Prisma.InputJsonValue },
+    db: Db = this.prisma,
+  ): Promise<void> {
     await db.assignment.create({ data });
     // Delivered when (and only if) the transaction commits: the node's long-poll wakes exactly when the work is visible.
     await db.$executeRaw`SELECT pg_notify(${ASSIGNMENTS_CHANNEL}, ${data.nodeId})`;

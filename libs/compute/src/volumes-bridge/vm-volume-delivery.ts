@@ -1,8 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { VolumeAttachmentSpec } from '@statemesh/agent-protocol';
-import type { Db, Volume } from '@statemesh/database';
+import type { Db, Volume, VolumeSnapshot } from '@statemesh/database';
+import { NodeCapacityRepository } from '@statemesh/nodes';
 import { VolumeAttachmentRelay, type VolumeAttachmentNotifier } from '@statemesh/storage';
-import { AssignmentIssuer } from '../assignments/assignment-issuer';
+import { AssignmentIssuer, issueVolumeWork } from '../assignments/assignment-issuer';
+import { AssignmentRepository } from '../assignments/assignment.repository';
 import { isActiveOnNode } from '../lifecycle/vm-state-machine';
 import type { VmStatus } from '../lifecycle/vm-lifecycle.types';
 import { VmRepository } from '../vms/vm.repository';
@@ -19,6 +21,8 @@ export class VmVolumeDelivery implements VolumeAttachmentNotifier, OnModuleInit 
     private readonly relay: VolumeAttachmentRelay,
     private readonly vms: VmRepository,
     private readonly issuer: AssignmentIssuer,
+    private readonly assignments: AssignmentRepository,
+    private readonly capacity: NodeCapacityRepository,
   ) {}
 
   onModuleInit(): void {
@@ -38,6 +42,28 @@ export class VmVolumeDelivery implements VolumeAttachmentNotifier, OnModuleInit 
     return this.deliver('attach-volume', volume, vmId, db);
   }
 
+  /**
+   * A volume to fill from its source: a local volume is filled by its node;
+   * a replicated or S3 volume by an active node of its zone. With no such
+   * node now, the volume stays `creating` until one is asked again.
+   */
+  async volumeCreating(volume: Volume, db: Db): Promise<void> {
+    const nodeId = volume.provider === 'local' ? volume.nodeId : await this.anyActiveNode(volume.zone, db);
+    if (!nodeId || !volume.sourceKind || volume.sourceKind === 'empty') return;
+    const source = { kind: volume.sourceKind as 'image' | 'url' | 'snapshot', ...sourceRefOf(volume.sourceKind, volume.sourceRef) };
+    await issueVolumeWork(this.assignments, db, nodeId, 'prepare-volume', volumeSpecOf(volume), { source });
+  }
+
+  async snapshotCreating(snapshot: VolumeSnapshot, volume: Volume, db: Db): Promise<void> {
+    if (!snapshot.nodeId) return;
+    await issueVolumeWork(this.assignments, db, snapshot.nodeId, 'snapshot-volume', volumeSpecOf(volume), { snapshotId: snapshot.id });
+  }
+
+  private async anyActiveNode(zone: string, db: Db): Promise<string | null> {
+    const nodes = await this.capacity.listForPlacement({ zone }, db);
+    return nodes.find((node) => node.status === 'active' && node.eligible && node.class !== 'edge')?.id ?? null;
+  }
+
   private async deliver(action: 'attach-volume' | 'detach-volume', volume: Volume, vmId: string, db: Db): Promise<void> {
     const vm = await this.vms.findById(vmId, db);
     if (!vm?.nodeId || !isActiveOnNode(vm.status as VmStatus)) return;
@@ -54,4 +80,11 @@ export function volumeSpecOf(volume: Volume): VolumeAttachmentSpec {
         ? `local://${volume.nodeId ?? ''}/${volume.id}`
         : `statemesh://${volume.zone}/${volume.id}`;
   return { volumeId: volume.id, provider: volume.provider, sizeGib: volume.sizeGib, source };
+}
+
+function sourceRefOf(kind: string, ref: string | null): { image?: string; url?: string; snapshotId?: string } {
+  if (!ref) return {};
+  if (kind === 'image') return { image: ref };
+  if (kind === 'url') return { url: ref };
+  return { snapshotId: ref };
 }

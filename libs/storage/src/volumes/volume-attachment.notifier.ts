@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Db, Volume } from '@statemesh/database';
+import type { Db, Volume, VolumeSnapshot } from '@statemesh/database';
 
 /** Injection token of the VolumeAttachmentNotifier. */
 export const VOLUME_ATTACHMENT_NOTIFIER = Symbol('VolumeAttachmentNotifier');
@@ -19,6 +19,10 @@ export interface VolumeAttachmentNotifier {
   attached(volume: Volume, vmId: string, db: Db): Promise<void>;
   detached(volume: Volume, vmId: string, db: Db): Promise<void>;
   resized(volume: Volume, vmId: string, db: Db): Promise<void>;
+  /** A volume was created `creating`: a node must fill it from its source (image, URL, snapshot on a node). */
+  volumeCreating(volume: Volume, db: Db): Promise<void>;
+  /** A snapshot of a local volume was recorded `creating`: the volume's node must take it. */
+  snapshotCreating(snapshot: VolumeSnapshot, volume: Volume, db: Db): Promise<void>;
 }
 
 /**
@@ -44,5 +48,13 @@ export class VolumeAttachmentRelay implements VolumeAttachmentNotifier {
 
   async resized(volume: Volume, vmId: string, db: Db): Promise<void> {
     await this.delivery?.resized(volume, vmId, db);
+  }
+
+  async volumeCreating(volume: Volume, db: Db): Promise<void> {
+    await this.delivery?.volumeCreating(volume, db);
+  }
+
+  async snapshotCreating(snapshot: VolumeSnapshot, volume: Volume, db: Db): Promise<void> {
+    await this.delivery?.snapshotCreating(snapshot, volume, db);
   }
 }
