@@ -23,9 +23,10 @@ export type PlacementOutcome = { result: 'placed'; nodeId: string } | { result: 
 /**
  * Finds a node for a VM and hands it the work. The scheduler (a pure
  * function) ranks the candidates; each reservation is one transaction that
- * takes the capacity with a conditional UPDATE of the node, moves the VM
- * from a waiting status to `scheduled` (guarded by its version, so a
- * duplicate job cannot place it twice) and writes the create-vm assignment.
+ * moves the VM from a waiting status to `scheduled` (guarded by its
+ * version, so a duplicate job cannot place it twice), writes the create-vm
+ * assignment and, last, takes the capacity with a conditional UPDATE of the
+ * node (rolling everything back if the node is full).
  * A node that filled up meanwhile, or an anti-affinity clash, just means the
  * next ranked node. Nothing here can over-commit a node: the database
  * refuses it.
@@ -115,7 +116,6 @@ export class VmPlacementService {
     const explanation = { ...decision.explanation, chosenNodeId: nodeId, message: placedMessage(nodeId, decision) };
     try {
       return await this.tx.run(async (db) => {
-        if (!(await this.capacity.reserve(nodeId, amountsOf(vm), db))) return 'node_full';
         const generation = vm.generation + 1;
         const moved = await this.vms.changeStatus(
           vm,
@@ -136,9 +136,13 @@ export class VmPlacementService {
           db,
         );
         await this.operations.markRunning(vm.id, ['vm.create', 'vm.start'], db);
+        // Last, so that the node's row stays locked only until the commit: concurrent
+        // placements (binpack sends them to the same node) queue on that lock.
+        if (!(await this.capacity.reserve(nodeId, amountsOf(vm), db))) throw new NodeFull();
         return 'placed' as const;
       });
     } catch (error) {
+      if (error instanceof NodeFull) return 'node_full';
       if (error instanceof VmMovedOn) return 'vm_moved_on';
       // Another VM of the same anti-affinity group took this node first.
       if (isUniqueViolation(error)) return 'node_full';
@@ -170,6 +174,7 @@ export class VmPlacementService {
 }
 
 class VmMovedOn extends Error {}
+class NodeFull extends Error {}
 
 export function placementRequestOf(vm: Pick<VmWithPorts, 'vcpu' | 'memoryMib' | 'rootDiskGib' | 'gpuCount' | 'gpuModel' | 'zone' | 'arch' | 'antiAffinityGroup' | 'placementStrategy'>): PlacementRequest {
   return {
