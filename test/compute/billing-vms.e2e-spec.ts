@@ -1,4 +1,4 @@
-import { usageEarnings, usageList, vmsCreate, vmsStart, vmsWait, walletsGet, type VmResponseDto } from '@statemesh/sdk';
+import { usageEarnings, usageList, vmsCreate, vmsStart, vmsStop, vmsWait, walletsGet, type VmResponseDto } from '@statemesh/sdk';
 import { chargeFor, splitCharge } from '@statemesh/billing';
 import { eventually } from '../nodes/time-tower-fixtures';
 import { send } from '../support/api-harness';
@@ -47,25 +47,36 @@ describe('settlement of running VMs, and wallets that run dry', () => {
     const vm = await runVm(tenant, 'metered');
 
     // Two whole periods with the VM running, settled by the worker's own schedule.
-    const usage = await eventually(
-      'two settled periods with the VM running',
-      async () => {
-        const page = await send(usageList({ client: tenant.client, path: { accountId: tenant.accountId }, query: { groupBy: 'hour', limit: 200 } }));
-        const periods = page.data!.items.filter((item) => item.seconds > 0);
-        return periods.filter((item) => item.seconds === PERIOD_SECONDS).length >= 2 ? periods : undefined;
-      },
+    await eventually(
+      'two settled periods with the VM running throughout',
+      async () => ((await stack.prisma.settlementLine.count({ where: { resourceId: vm.id, seconds: PERIOD_SECONDS } })) >= 2 ? true : undefined),
       60_000,
       500,
     );
-    // Nothing else runs for this tenant: usage is this VM's; stop looking at later periods.
-    const settledCharge = usage.reduce((sum, item) => sum + BigInt(item.charge), 0n);
+    // Stop the VM and let settlement pass the stop: from then on nothing changes, and every figure can be compared.
+    expect((await send(vmsStop({ client: tenant.client, path: { accountId: tenant.accountId, vmId: vm.id } }))).status).toBe(202);
+    await send(vmsWait({ client: tenant.client, path: { accountId: tenant.accountId, vmId: vm.id }, query: { status: 'stopped', timeoutSeconds: 20 } }));
+    const stoppedAt = new Date();
+    await eventually(
+      'settlement past the stop',
+      async () => {
+        const cursor = await stack.prisma.settlementCursor.findUnique({ where: { source: 'vm' } });
+        return cursor && cursor.settledUntil.getTime() > stoppedAt.getTime() + 1_000 ? true : undefined;
+      },
+      30_000,
+      250,
+    );
     const tenantAfter = await balance(tenant);
+    const lines = await stack.prisma.settlementLine.findMany({ where: { accountId: tenant.accountId } });
     const pricePerHour = (await stack.prisma.instanceTypePrice.findFirstOrThrow({ where: { instanceType: 'm1.large' }, orderBy: { priceListId: 'desc' } })).perHour;
-    for (const item of usage) expect(BigInt(item.charge)).toBe(chargeFor(item.seconds, BigInt(pricePerHour)));
-
-    // The wallet may have been charged for a period more since we read the usage: compare against the ledger at the same instant.
+    for (const line of lines) expect(line.chargeMicro).toBe(chargeFor(line.seconds, BigInt(pricePerHour)));
     const charged = tenantBefore - tenantAfter;
-    expect(charged).toBeGreaterThanOrEqual(settledCharge);
+    expect(charged).toBe(lines.reduce((sum, line) => sum + line.chargeMicro, 0n));
+    expect(charged).toBeGreaterThanOrEqual(2n * chargeFor(PERIOD_SECONDS, BigInt(pricePerHour)));
+
+    // The public usage route tells the same.
+    const usage = await send(usageList({ client: tenant.client, path: { accountId: tenant.accountId }, query: { groupBy: 'resource', limit: 200 } }));
+    expect(usage.data!.items.find((item) => item.resourceId === vm.id)).toBeDefined();
 
     const earnings = await send(usageEarnings({ client: operator.client, path: { accountId: operator.accountId }, query: { limit: 200 } }));
     const ofVmNode = earnings.data!.items.filter((item) => item.nodeId === vm.nodeId);
