@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@statemesh/config';
 import { DomainError, newId, notFound, type FieldError } from '@statemesh/common';
-import { TransactionRunner, isUniqueViolation, type Db } from '@statemesh/database';
+import { TransactionRunner, isUniqueViolation, type Db, type VmPort } from '@statemesh/database';
 import { assertVersion, bigintCursor, pageRequest, toPage, Versioned, type Page } from '@statemesh/http';
 import type { AccountAccess } from '@statemesh/identity';
 import { JobEnqueuer } from '@statemesh/queue';
@@ -62,11 +62,11 @@ export class VmsService {
     const id = newId();
     const fqdn = this.fqdnOf(input.name, id, spec.zone.name);
     try {
-      const operationId = await this.tx.run(async (db) => {
+      const accepted = await this.tx.run(async (db) => {
         // Locks the catalog entries until commit, so an admin cannot retire them under a VM being created.
-        await this.catalog.resolveForVm(catalogRequest(input), db);
+        await this.catalog.lockForVm(spec, db);
         await this.enforceQuota(access.accountId, spec, db);
-        await this.vms.create(
+        const vm = await this.vms.create(
           {
             id,
             accountId: access.accountId,
@@ -93,14 +93,14 @@ export class VmsService {
           },
           db,
         );
-        await this.addPorts(id, input, spec, fqdn, db);
+        const ports = await this.addPorts(id, input, spec, fqdn, db);
         await this.vms.addEvent({ vmId: id, accountId: access.accountId, type: 'action', reason: 'create', message: halted ? 'Created stopped (run strategy halted).' : 'Create requested.', actor }, db);
         const operation = await this.operations.create({ id: newId(), accountId: access.accountId, type: 'vm.create', targetId: id, status: halted ? 'succeeded' : 'pending' }, db);
         if (!halted) await this.jobs.enqueue(db, 'placement.place-vm', { vmId: id });
-        return operation.id;
+        return { vm: { ...vm, ports }, operation };
       });
-      const [vm, operation] = await Promise.all([this.vms.findById(id), this.operations.findInAccount(access.accountId, operationId)]);
-      return { vm: await this.render(vm as VmWithPorts), operation: toOperationResponse(operation!) };
+      // Answered from what was written: a new VM has no volumes yet.
+      return { vm: toVmResponse(accepted.vm), operation: toOperationResponse(accepted.operation) };
     } catch (error) {
       if (isUniqueViolation(error, 'vms_accountId_liveName_key')) {
         throw new DomainError(VmsErrors['vm.name_taken'], `The account already has a VM named ${input.name}.`, {}, [
@@ -268,10 +268,13 @@ export class VmsService {
     await this.quotas.assertFits(accountId, { vms: 1, vcpu: spec.instanceType.vcpu, memoryMib: spec.instanceType.memoryMib }, db);
   }
 
-  private async addPorts(vmId: string, input: CreateVmDto, spec: ResolvedVmCatalog, fqdn: string, db: Db): Promise<void> {
+  private async addPorts(vmId: string, input: CreateVmDto, spec: ResolvedVmCatalog, fqdn: string, db: Db): Promise<VmPort[]> {
+    const ports: VmPort[] = [];
     for (const port of input.ports ?? []) {
       if (port.protocol !== 'udp') {
-        await this.vms.addPort({ vmId, protocol: port.protocol, targetPort: port.targetPort, zone: spec.zone.name, fqdn }, db);
+        const added = { vmId, protocol: port.protocol, targetPort: port.targetPort, zone: spec.zone.name, fqdn };
+        await this.vms.addPort(added, db);
+        ports.push({ ...added, publicPort: null });
         continue;
       }
       let claimed: number | null = null;
@@ -283,7 +286,9 @@ export class VmsService {
       if (claimed === null) {
         throw new DomainError(VmsErrors['entrypoint.udp_pool_exhausted'], `Every public UDP port of zone ${spec.zone.name} (${spec.zone.udpPortMin}-${spec.zone.udpPortMax}) is taken.`);
       }
+      ports.push({ vmId, protocol: 'udp', targetPort: port.targetPort, zone: spec.zone.name, fqdn, publicPort: claimed });
     }
+    return ports;
   }
 
   private fqdnOf(name: string, id: string, zone: string): string {
