@@ -16,7 +16,7 @@ const root = join(__dirname, '../..');
  */
 describe('placement under concurrency, with several worker processes', () => {
   let stack: ComputeStack;
-  let tenant: Tenant;
+  let tenants: Tenant[];
   const processes: ChildProcess[] = [];
   // Requests still running when a test ends (a timeout) must finish before the stack closes.
   const inFlight: Array<Promise<unknown>> = [];
@@ -59,11 +59,24 @@ describe('placement under concurrency, with several worker processes', () => {
     async function lane(): Promise<void> {
       while (next < count) {
         const index = next++;
-        const created = await send(
-          vmsCreate({ client: tenant.client, path: { accountId: tenant.accountId }, body: { name: `${prefix}-${index}`, zone, instanceType: 's1.small', image: 'ubuntu-24.04' } }),
-        );
-        if (created.status === 202) ids.push((created.data as { vm: VmResponseDto }).vm.id);
-        else failures.push(created.error);
+        const tenant = tenants[index % tenants.length];
+        // As a well-behaved client does: a 503 (busy) is retried after Retry-After, with the same Idempotency-Key.
+        for (let attempt = 1; ; attempt++) {
+          const created = await send(
+            vmsCreate({
+              client: tenant.client,
+              path: { accountId: tenant.accountId },
+              headers: { 'Idempotency-Key': `${prefix}-${index}` },
+              body: { name: `${prefix}-${index}`, zone, instanceType: 's1.small', image: 'ubuntu-24.04' },
+            }),
+          );
+          if (created.status === 202) ids.push((created.data as { vm: VmResponseDto }).vm.id);
+          else if (created.status === 503 && attempt < 5) {
+            await new Promise((resolve) => setTimeout(resolve, 1_000));
+            continue;
+          } else failures.push(created.error);
+          break;
+        }
       }
     }
     const lanes = Promise.all(Array.from({ length: 50 }, lane));
@@ -118,7 +131,8 @@ describe('placement under concurrency, with several worker processes', () => {
       PLACEMENT_RETRY_INITIAL_SECONDS: '30',
       PLACEMENT_RETRY_MAX_SECONDS: '60',
     });
-    tenant = await stack.signupTenant('0');
+    // Creates come from ten accounts, as on a real platform (each account's creates are serialised by its quota check).
+    tenants = await Promise.all(Array.from({ length: 10 }, () => stack.signupTenant('0')));
   }, 60_000);
 
   afterAll(async () => {
