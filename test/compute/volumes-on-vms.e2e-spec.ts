@@ -143,6 +143,21 @@ describe('volumes and snapshots on VMs, through the node agents', () => {
     expect((await nodes[0].driver.listSnapshots()).map((entry) => entry.snapshotId)).toContain(snapshot.data!.id);
   });
 
+  it('holds a local volume’s size on its node’s disk, and gives it back on delete', async () => {
+    const target = nodes[0];
+    const account = { accountId: tenant.accountId };
+    const diskOf = async () => (await stack.prisma.node.findUniqueOrThrow({ where: { id: target.id } })).allocatedDiskGib;
+    const before = await diskOf();
+    const local = await send(volumesCreate({ client: tenant.client, path: account, body: { name: 'held', zone: 'eu-west', provider: 'local', sizeGib: 50, nodeId: target.id } }));
+    expect(local.status).toBe(201);
+    expect(await diskOf()).toBe(before + 50);
+    const tooBig = await send(volumesCreate({ client: tenant.client, path: account, body: { name: 'too-big', zone: 'eu-west', provider: 'local', sizeGib: 5000, nodeId: target.id } }));
+    expect(tooBig.status).toBe(409);
+    expect(tooBig.error).toMatchObject({ code: 'volume.node_full' });
+    expect((await send(volumesDelete({ client: tenant.client, path: { ...account, volumeId: local.data!.id } }))).status).toBe(204);
+    expect(await diskOf()).toBe(before);
+  });
+
   it('places a VM with a local volume only on that volume’s node', async () => {
     const target = nodes[1];
     const account = { accountId: tenant.accountId };

@@ -346,6 +346,25 @@ describe('volumes', () => {
     const alice = await signup();
     const attachments = api.app.get(VolumeAttachmentService);
     const nodeA = `nodea${Date.now().toString(36)}`;
+    const prisma = api.app.get(PrismaService);
+    // A local volume's disk is held on its node: the node must exist, take work and have room.
+    await prisma.node.create({
+      data: {
+        id: nodeA,
+        accountId: alice.accountId,
+        name: nodeA,
+        zone: ZONE,
+        class: 'datacenter',
+        arch: 'x86_64',
+        virtualization: true,
+        publicKey: `key-${nodeA}`,
+        capacityVcpu: 8,
+        capacityMemoryMib: 16384,
+        capacityDiskGib: 1000,
+        status: 'active',
+        eligible: true,
+      },
+    });
     const local = await create(alice, { name: 'fast', zone: ZONE, provider: 'local', sizeGib: 50 });
     expect(local.data).toMatchObject({ status: 'available', nodeId: null, persistence: 'node', replicas: null });
     const path = { ...alice.path, volumeId: local.data!.id };
@@ -353,10 +372,10 @@ describe('volumes', () => {
     const pending = await insertVm(alice.accountId);
     await send(volumesAttach({ client: alice.client, path, body: { vmId: pending } }));
     expect(await attachments.localPinOf(pending)).toBeNull();
-    const prisma = api.app.get(PrismaService);
     expect(await prisma.$transaction((tx) => attachments.bindLocalVolumes(pending, nodeA, tx))).toBe(1);
     expect(await attachments.localPinOf(pending)).toBe(nodeA);
     expect((await send(volumesGet({ client: alice.client, path }))).data).toMatchObject({ nodeId: nodeA });
+    expect((await prisma.node.findUniqueOrThrow({ where: { id: nodeA } })).allocatedDiskGib).toBe(50);
     await send(volumesDetach({ client: alice.client, path }));
 
     const elsewhere = await insertVm(alice.accountId, { nodeId: 'othernode' });

@@ -23,6 +23,7 @@ export const StorageErrors = defineErrors({
   'volume.vm_unknown': { status: 422, title: 'No live VM with this id in the account' },
   'volume.zone_mismatch': { status: 422, title: 'The volume and the VM are in different zones' },
   'volume.node_mismatch': { status: 409, title: 'The local volume is on another node than the VM' },
+  'volume.node_full': { status: 409, title: 'The node has not enough free disk for the local volume' },
   'snapshot.not_available': { status: 409, title: 'The snapshot is not available for this action' },
 });
 

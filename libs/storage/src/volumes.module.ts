@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { TimeTowerModule } from '@statemesh/nodes';
 import { SecretsModule } from '@statemesh/secrets';
 import { VolumeSnapshotRepository } from './snapshots/volume-snapshot.repository';
 import { VolumeSnapshotsController } from './snapshots/volume-snapshots.controller';
 import { VolumeSnapshotsService } from './snapshots/volume-snapshots.service';
 import { SourceHostResolver } from './volumes/source-host.resolver';
 import { VOLUME_ATTACHMENT_NOTIFIER, VolumeAttachmentRelay } from './volumes/volume-attachment.notifier';
+import { LocalDiskLedger } from './volumes/local-disk.ledger';
 import { VolumeAttachmentService } from './volumes/volume-attachment.service';
 import { VolumeRepository } from './volumes/volume.repository';
 import { VolumesController } from './volumes/volumes.controller';
@@ -19,7 +21,7 @@ import { VolumesService } from './volumes/volumes.service';
  * Needs the global ConfigModule and DatabaseModule.
  */
 @Module({
-  imports: [SecretsModule],
+  imports: [SecretsModule, TimeTowerModule],
   controllers: [VolumesController, VolumeSnapshotsController],
   providers: [
     VolumeRepository,
@@ -29,6 +31,7 @@ import { VolumesService } from './volumes/volumes.service';
     VolumeSnapshotsService,
     SourceHostResolver,
     VolumeAttachmentRelay,
+    LocalDiskLedger,
     { provide: VOLUME_ATTACHMENT_NOTIFIER, useExisting: VolumeAttachmentRelay },
   ],
   exports: [VolumeAttachmentService, VolumeSnapshotsService, VolumeAttachmentRelay],

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@statemesh/config';
+import { DomainError } from '@statemesh/common';
 import { TransactionRunner, isUniqueViolation, type Prisma } from '@statemesh/database';
 import { NodeCapacityRepository } from '@statemesh/nodes';
 import { JobEnqueuer } from '@statemesh/queue';
@@ -169,6 +170,8 @@ export class VmPlacementService {
     } catch (error) {
       if (error instanceof NodeFull) return 'node_full';
       if (error instanceof NodeBusy) return 'node_busy';
+      // The node's disk cannot also take the VM's unbound local volumes.
+      if (error instanceof DomainError && error.code === 'volume.node_full') return 'node_full';
       if (error instanceof VmMovedOn) return 'vm_moved_on';
       // Another VM of the same anti-affinity group took this node first.
       if (isUniqueViolation(error)) return 'node_full';

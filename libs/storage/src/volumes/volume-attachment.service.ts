@@ -5,6 +5,7 @@ import { VolumeSnapshotRepository } from '../snapshots/volume-snapshot.repositor
 import { StorageErrors } from '../storage.errors';
 import { VOLUME_ATTACHMENT_NOTIFIER, type VolumeAttachmentNotifier } from './volume-attachment.notifier';
 import { VolumeRepository, type AttachableVm } from './volume.repository';
+import { LocalDiskLedger } from './local-disk.ledger';
 
 /** What a node loss took with it. */
 export interface NodeLoss {
@@ -27,6 +28,7 @@ export class VolumeAttachmentService {
   constructor(
     private readonly volumes: VolumeRepository,
     private readonly snapshots: VolumeSnapshotRepository,
+    private readonly localDisks: LocalDiskLedger,
     @Inject(VOLUME_ATTACHMENT_NOTIFIER) private readonly notifier: VolumeAttachmentNotifier,
   ) {}
 
@@ -95,6 +97,7 @@ export class VolumeAttachmentService {
       }
       throw notAvailable(current ?? volume);
     }
+    if (bindNodeId !== null && volume.nodeId === null) await this.localDisks.hold(bindNodeId, attached.sizeGib, db);
     await this.notifier.attached(attached, vm.id, db);
     return attached;
   }
@@ -133,8 +136,10 @@ export class VolumeAttachmentService {
   }
 
   /** After placement: binds the VM's still unbound local volumes to its node. Returns how many were bound. */
-  bindLocalVolumes(vmId: string, nodeId: string, db: Db): Promise<number> {
-    return this.volumes.bindLocalVolumes(vmId, nodeId, db);
+  async bindLocalVolumes(vmId: string, nodeId: string, db: Db): Promise<number> {
+    const bound = await this.volumes.bindLocalVolumes(vmId, nodeId, db);
+    for (const volume of bound) await this.localDisks.hold(nodeId, volume.sizeGib, db);
+    return bound.length;
   }
 
   /**

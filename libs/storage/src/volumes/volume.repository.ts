@@ -148,12 +148,12 @@ export class VolumeRepository {
   }
 
   /** Binds the VM's unbound local volumes to the node it was placed on. */
-  async bindLocalVolumes(vmId: string, nodeId: string, db: Db = this.prisma): Promise<number> {
-    const { count } = await db.volume.updateMany({
-      where: { attachedVmId: vmId, provider: 'local', nodeId: null },
-      data: { nodeId, version: { increment: 1 } },
-    });
-    return count;
+  /** Binds the VM's still unbound local volumes to the node; returns the volumes it bound. */
+  bindLocalVolumes(vmId: string, nodeId: string, db: Db = this.prisma): Promise<Array<{ id: string; sizeGib: number }>> {
+    return db.$queryRaw<Array<{ id: string; sizeGib: number }>>`
+      UPDATE volumes SET "nodeId" = ${nodeId}, version = version + 1, "updatedAt" = now()
+      WHERE "attachedVmId" = ${vmId} AND provider = 'local' AND "nodeId" IS NULL
+      RETURNING id, "sizeGib"`;
   }
 
   /** Nodes holding local volumes attached to the VM (at most one, by the attach rules). */

@@ -12,6 +12,7 @@ import { SourceHostResolver } from './source-host.resolver';
 import { VolumeAttachmentService, notAvailable } from './volume-attachment.service';
 import { toVolumeResponse } from './volume.mapper';
 import { labelProblems, planVolume, resizeVerdict, type VolumeSourceFacts } from './volume-rules';
+import { LocalDiskLedger } from './local-disk.ledger';
 import { VolumeRepository } from './volume.repository';
 import { VOLUME_ATTACHMENT_NOTIFIER, type VolumeAttachmentNotifier } from './volume-attachment.notifier';
 
@@ -41,6 +42,7 @@ export class VolumesService {
     private readonly secrets: SecretsService,
     private readonly resolver: SourceHostResolver,
     private readonly transactions: TransactionRunner,
+    private readonly localDisks: LocalDiskLedger,
     @Inject(VOLUME_ATTACHMENT_NOTIFIER) private readonly notifier: VolumeAttachmentNotifier,
   ) {}
 
@@ -98,6 +100,8 @@ export class VolumesService {
         labels: input.labels ?? {},
         status: plan.status,
       }, tx);
+        // A local volume's disk is held on its node from the moment it has one.
+        if (created.provider === 'local' && created.nodeId) await this.localDisks.hold(created.nodeId, created.sizeGib, tx);
         // A volume filled from a source is filled by a node agent: hand that work over in the same transaction.
         if (created.status === 'creating') await this.notifier.volumeCreating(created, tx);
         return created;
@@ -154,6 +158,7 @@ export class VolumesService {
         throw error;
       }
       if (!updated) throw preconditionFailed();
+      if (verdict === 'grow' && updated.provider === 'local' && updated.nodeId) await this.localDisks.hold(updated.nodeId, updated.sizeGib - current.sizeGib, tx);
       if (verdict === 'grow' && updated.attachedVmId) await this.notifier.resized(updated, updated.attachedVmId, tx);
       return versioned(updated);
     });
@@ -168,7 +173,12 @@ export class VolumesService {
     const current = await this.owned(access, id);
     assertVersion(expectedVersion, current.version);
     if (current.attachedVmId !== null) throw attachedError(current);
-    const deleted = await this.volumes.markDeleted(access.accountId, id, current.version);
+    const deleted = await this.transactions.run(async (tx) => {
+      const marked = await this.volumes.markDeleted(access.accountId, id, current.version, tx);
+      // The disk goes back to its node (a lost volume's node is gone: nothing to give back).
+      if (marked && marked.provider === 'local' && marked.nodeId && current.status !== 'lost') await this.localDisks.release(marked.nodeId, marked.sizeGib, tx);
+      return marked;
+    });
     if (!deleted) {
       const now = await this.owned(access, id);
       if (now.attachedVmId !== null) throw attachedError(now);
