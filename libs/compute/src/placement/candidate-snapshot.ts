@@ -19,7 +19,7 @@ export class CandidateSnapshot {
   private byId = new Map<string, CandidateNode>();
   private readAt = 0;
   private loading: Promise<void> | undefined;
-  maxAgeMs = 1_000;
+  maxAgeMs = 3_000;
 
   constructor(private readonly capacity: NodeCapacityRepository) {}
 
