@@ -5,6 +5,11 @@ import { SecretsModule } from '@statemesh/secrets';
 import { AssignmentIssuer } from './assignments/assignment-issuer';
 import { AssignmentRepository } from './assignments/assignment.repository';
 import { OperationRepository } from './operations/operation.repository';
+import { HealingMetrics } from './healing/healing.metrics';
+import { RestartSchedulesService } from './healing/restart-schedules.service';
+import { VmHealingRepository } from './healing/vm-healing.repository';
+import { VmHealthService } from './healing/vm-health.service';
+import { VmRestartsService } from './healing/vm-restarts.service';
 import { CandidateSnapshot } from './placement/candidate-snapshot';
 import { VmPlacementService } from './placement/vm-placement.service';
 import { VmLifecycleService } from './vms/vm-lifecycle.service';
@@ -24,7 +29,26 @@ import { VmRepository } from './vms/vm.repository';
     CandidateSnapshot,
     VmPlacementService,
     VmLifecycleService,
+    VmHealingRepository,
+    HealingMetrics,
+    VmRestartsService,
+    VmHealthService,
+    RestartSchedulesService,
   ],
-  exports: [VmRepository, OperationRepository, AssignmentRepository, AssignmentIssuer, VmPlacementService, VmLifecycleService, QueueModule, SecretsModule],
+  exports: [
+    VmRepository,
+    OperationRepository,
+    AssignmentRepository,
+    AssignmentIssuer,
+    VmPlacementService,
+    VmLifecycleService,
+    VmHealingRepository,
+    HealingMetrics,
+    VmRestartsService,
+    VmHealthService,
+    RestartSchedulesService,
+    QueueModule,
+    SecretsModule,
+  ],
 })
 export class ComputeCoreModule {}

@@ -31,3 +31,8 @@ export * from './gateway-tokens/gateway-tokens.errors';
 export * from './gateway-tokens/gateway-session';
 export * from './gateway-tokens/gateway-token.guard';
 export * from './gateway-tokens/gateway-route.decorator';
+export * from './healing/healing-worker.module';
+export * from './healing/vm-self-healing';
+export * from './healing/restart-backoff';
+export * from './healing/restart-schedule';
+export * from './healing/reconcile-rules';

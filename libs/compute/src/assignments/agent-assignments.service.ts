@@ -5,6 +5,7 @@ import { DomainError, notFound } from '@statemesh/common';
 import type { Assignment } from '@statemesh/database';
 import { SignalBus } from '@statemesh/redis';
 import { SecretsService, findSecretReferences, renderTemplate } from '@statemesh/secrets';
+import { VmHealthService } from '../healing/vm-health.service';
 import { VmLifecycleService } from '../vms/vm-lifecycle.service';
 import { VmRepository } from '../vms/vm.repository';
 import { VmsErrors } from '../vms/vms.errors';
@@ -27,6 +28,7 @@ export class AgentAssignmentsService {
     private readonly assignments: AssignmentRepository,
     private readonly vms: VmRepository,
     private readonly lifecycle: VmLifecycleService,
+    private readonly health: VmHealthService,
     private readonly secrets: SecretsService,
     private readonly signals: SignalBus,
     private readonly config: AppConfig,
@@ -64,7 +66,12 @@ export class AgentAssignmentsService {
   async report(nodeId: string, vmId: string, input: VmStatusReportDto): Promise<VmStatusReportResultDto> {
     const vm = await this.vms.findById(vmId);
     if (!vm || vm.nodeId !== nodeId) throw notFound('VM');
-    return this.lifecycle.report(vm, input.state as AgentVmState, input.message, `node:${nodeId}`);
+    const result = await this.lifecycle.report(vm, input.state as AgentVmState, input.message, `node:${nodeId}`);
+    if (input.healthy !== undefined && input.state === 'running') {
+      const now = await this.vms.findById(vmId);
+      if (now && now.nodeId === nodeId) await this.health.report(now, input.healthy, input.message, `node:${nodeId}`);
+    }
+    return result;
   }
 
   private async applyOutcome(nodeId: string, assignment: Assignment, input: AcknowledgeAssignmentDto): Promise<void> {

@@ -158,6 +158,10 @@ export class VmRepository {
     await db.vmEvent.create({ data: event });
   }
 
+  lastEvent(vmId: string, reason: string) {
+    return this.prisma.vmEvent.findFirst({ where: { vmId, reason }, orderBy: { id: 'desc' } });
+  }
+
   events(vmId: string, page: { after?: bigint; limit: number }) {
     return this.prisma.vmEvent.findMany({
       where: { vmId, ...(page.after !== undefined ? { id: { gt: page.after } } : {}) },
@@ -169,7 +173,8 @@ export class VmRepository {
   /** VMs waiting for a node in these statuses since before `before`, oldest first. */
   waitingForPlacement(statuses: readonly VmStatus[], before: Date, limit: number): Promise<Array<Pick<Vm, 'id'>>> {
     return this.prisma.vm.findMany({
-      where: { status: { in: [...statuses] }, statusChangedAt: { lt: before } },
+      // A rescheduling VM that still holds capacity waits for its old node to remove its copy first.
+      where: { status: { in: [...statuses] }, statusChangedAt: { lt: before }, reservedNodeId: null },
       select: { id: true },
       orderBy: { statusChangedAt: 'asc' },
       take: limit,
