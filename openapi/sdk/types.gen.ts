@@ -66,6 +66,10 @@ export type AgentSettingsDto = {
      */
     proofIntervalSeconds: number;
     /**
+     * Self-fencing: after this long without reaching the API the agent stops every VM of the node (they are rescheduled elsewhere).
+     */
+    selfFenceAfterSeconds: number;
+    /**
      * Silence for this long makes the node unreachable.
      */
     unreachableAfterSeconds: number;
@@ -282,6 +286,10 @@ export type CreateVmDto = {
      */
     cloudInit?: string;
     /**
+     * Checked by the node agent while the VM runs: the VM is routed only while healthy (not before its first passing check), and restarted per run strategy when unhealthy.
+     */
+    healthCheck?: HealthCheckDto;
+    /**
      * A name from GET /v1/images.
      */
     image: string;
@@ -308,6 +316,10 @@ export type CreateVmDto = {
      */
     placementStrategy?: 'binpack' | 'spread';
     ports?: Array<VmPortDto>;
+    /**
+     * Restart the VM on a cron schedule; a transient VM is reset (its root-disk changes discarded).
+     */
+    restartSchedule?: RestartScheduleDto;
     /**
      * Root disk size; defaults to the image’s minimum. The root disk is bound to the node: put data that must survive on volumes.
      */
@@ -724,6 +736,26 @@ export type GpuDto = {
     model: string;
 };
 
+export type HealthCheckDto = {
+    /**
+     * Seconds between checks.
+     */
+    intervalSeconds?: number;
+    /**
+     * For `http` checks (default `/`).
+     */
+    path?: string;
+    port: number;
+    /**
+     * `tcp`: the port accepts a connection; `http`: `GET path` answers 2xx or 3xx.
+     */
+    type: 'tcp' | 'http';
+    /**
+     * Failed checks in a row that make the VM unhealthy.
+     */
+    unhealthyThreshold?: number;
+};
+
 export type HeartbeatAckDto = {
     /**
      * Eligible for placement in the current epoch.
@@ -765,6 +797,10 @@ export type HeartbeatUsageDto = {
 };
 
 export type HeartbeatVmDto = {
+    /**
+     * The placement generation of the copy the node holds (from its create-vm assignment).
+     */
+    generation?: number;
     id: string;
     /**
      * What the hypervisor said, for failures.
@@ -1367,6 +1403,26 @@ export type ReplaceSecretDto = {
     value: string;
 };
 
+export type RestartScheduleDto = {
+    /**
+     * A cron expression (5 fields, or 6 with seconds first).
+     */
+    cron: string;
+    /**
+     * An IANA time zone the expression is read in.
+     */
+    timeZone: string;
+};
+
+export type RestartScheduleResponseDto = {
+    cron: string;
+    /**
+     * The next scheduled restart (transient VMs: reset).
+     */
+    nextRunAt: string | null;
+    timeZone: string;
+};
+
 export type RootDiskDto = {
     /**
      * The root disk lives and dies with the node: if the node is lost, the VM comes back elsewhere with a fresh root disk. Keep data on volumes.
@@ -1560,6 +1616,10 @@ export type UpdateVmDto = {
      * A new name; the VM’s entrypoint names change with it.
      */
     name?: string;
+    /**
+     * A new restart schedule; null removes it.
+     */
+    restartSchedule?: RestartScheduleDto | null;
     runStrategy?: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
 };
 
@@ -1696,6 +1756,11 @@ export type VmResponseDto = {
      * Whether the VM has cloud-init user data (the template is not returned).
      */
     hasCloudInit: boolean;
+    healthCheck: HealthCheckDto | null;
+    /**
+     * False while the health check fails or has not passed yet: the VM’s entrypoints are not routed. Always true without a health check.
+     */
+    healthy: boolean;
     /**
      * Lowercase [a-z0-9]; part of the entrypoint names.
      */
@@ -1712,6 +1777,7 @@ export type VmResponseDto = {
     placement: VmPlacementDto | null;
     placementStrategy: 'binpack' | 'spread';
     ports: Array<VmPortDto>;
+    restartSchedule: RestartScheduleResponseDto | null;
     rootDisk: RootDiskDto;
     runStrategy: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
     sshKeys: Array<string>;
@@ -1730,6 +1796,10 @@ export type VmResponseDto = {
 };
 
 export type VmStatusReportDto = {
+    /**
+     * The result of the VM’s health check, for VMs that have one: false withdraws its entrypoints (and restarts it per run strategy), true routes them again.
+     */
+    healthy?: boolean;
     /**
      * Why, for failures.
      */

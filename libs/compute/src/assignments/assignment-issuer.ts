@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AssignmentAction, VmSpec } from '@statemesh/agent-protocol';
+import type { AssignmentAction, VmHealthCheckSpec, VmSpec } from '@statemesh/agent-protocol';
 import { newId } from '@statemesh/common';
 import type { Db, Prisma } from '@statemesh/database';
 import type { VmWithPorts } from '../vms/vm.repository';
@@ -52,5 +52,6 @@ function specOf(vm: VmWithPorts, start: boolean): VmSpec {
       ...(port.publicPort !== null ? { publicPort: port.publicPort } : {}),
     })),
     start,
+    ...(vm.healthCheck !== null ? { healthCheck: vm.healthCheck as unknown as VmHealthCheckSpec } : {}),
   };
 }

@@ -19,6 +19,7 @@ import type { CreateVmDto, PlacementPreviewDto, UpdateVmDto, VmAcceptedDto, VmEv
 import { CatalogService } from '../catalog/catalog.service';
 import type { ResolvedVmCatalog } from '../catalog/catalog.types';
 import { QuotasService } from '../quotas/quotas.service';
+import { healingColumnsForCreate, healingColumnsForUpdate } from '../healing/vm-healing-fields';
 import { VmLifecycleService } from './vm-lifecycle.service';
 import { toVmEventResponse, toVmResponse } from './vm.mapper';
 import { VmRepository, type VmWithPorts } from './vm.repository';
@@ -88,6 +89,7 @@ export class VmsService {
             labels: input.labels ?? {},
             status: halted ? 'stopped' : 'pending',
             desiredStatus: halted ? 'stopped' : 'running',
+            ...healingColumnsForCreate(input),
           },
           db,
         );
@@ -160,6 +162,7 @@ export class VmsService {
             ...(input.name !== undefined ? { name: input.name, liveName: input.name } : {}),
             ...(input.labels !== undefined ? { labels: input.labels } : {}),
             ...(input.runStrategy !== undefined ? { runStrategy: input.runStrategy } : {}),
+            ...healingColumnsForUpdate(input),
           },
           db,
         );
