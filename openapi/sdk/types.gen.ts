@@ -4,6 +4,44 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
+export type AccountImagePage = {
+    items: Array<AccountImageResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type AccountImageResponseDto = {
+    /**
+     * The account that owns the image; only it sees and uses it.
+     */
+    accountId: string;
+    arch: 'x86_64' | 'arm64';
+    createdAt: string;
+    displayName: string;
+    /**
+     * Whether new VMs may use the image.
+     */
+    enabled: boolean;
+    /**
+     * Smallest root disk a VM with this image may have, GiB.
+     */
+    minDiskGib: number;
+    name: string;
+    osFamily: string;
+    osVersion: string;
+    /**
+     * Where node agents fetch the image from.
+     */
+    sourceUrl: string | null;
+    /**
+     * The VM it was captured from.
+     */
+    sourceVmId: string | null;
+    updatedAt: string;
+};
+
 export type AccountPage = {
     items: Array<AccountResponseDto>;
     /**
@@ -178,6 +216,14 @@ export type BalanceMismatchDto = {
      */
     ledgerBalance: string;
     walletId: string;
+};
+
+export type CaptureImageDto = {
+    displayName?: string;
+    /**
+     * Lowercase letters, digits, dots and inner hyphens; unique among all images (public ones included).
+     */
+    name: string;
 };
 
 export type CreateApiTokenDto = {
@@ -4266,6 +4312,142 @@ export type UsageEarningsResponses = {
 
 export type UsageEarningsResponse = UsageEarningsResponses[keyof UsageEarningsResponses];
 
+export type AccountImagesListData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/v1/accounts/{accountId}/images';
+};
+
+export type AccountImagesListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AccountImagesListError = AccountImagesListErrors[keyof AccountImagesListErrors];
+
+export type AccountImagesListResponses = {
+    200: AccountImagePage;
+};
+
+export type AccountImagesListResponse = AccountImagesListResponses[keyof AccountImagesListResponses];
+
+export type AccountImagesDeleteData = {
+    body?: never;
+    path: {
+        name: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/images/{name}';
+};
+
+export type AccountImagesDeleteErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AccountImagesDeleteError = AccountImagesDeleteErrors[keyof AccountImagesDeleteErrors];
+
+export type AccountImagesDeleteResponses = {
+    204: void;
+};
+
+export type AccountImagesDeleteResponse = AccountImagesDeleteResponses[keyof AccountImagesDeleteResponses];
+
+export type AccountImagesGetData = {
+    body?: never;
+    path: {
+        name: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/images/{name}';
+};
+
+export type AccountImagesGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AccountImagesGetError = AccountImagesGetErrors[keyof AccountImagesGetErrors];
+
+export type AccountImagesGetResponses = {
+    200: AccountImageResponseDto;
+};
+
+export type AccountImagesGetResponse = AccountImagesGetResponses[keyof AccountImagesGetResponses];
+
 export type MembersListData = {
     body?: never;
     path: {
@@ -5845,6 +6027,58 @@ export type VmsEventsResponses = {
 };
 
 export type VmsEventsResponse = VmsEventsResponses[keyof VmsEventsResponses];
+
+export type AccountImagesCaptureData = {
+    body: CaptureImageDto;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}/images';
+};
+
+export type AccountImagesCaptureErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AccountImagesCaptureError = AccountImagesCaptureErrors[keyof AccountImagesCaptureErrors];
+
+export type AccountImagesCaptureResponses = {
+    201: AccountImageResponseDto;
+};
+
+export type AccountImagesCaptureResponse = AccountImagesCaptureResponses[keyof AccountImagesCaptureResponses];
 
 export type VmsResetData = {
     body?: never;

@@ -1,9 +1,14 @@
 import {
+  accountImagesCapture,
+  accountImagesDelete,
+  accountImagesList,
   adminGatewayTokensIssue,
+  catalogListImages,
   gatewayRoutesGet,
   nodesDecommission,
   nodesGet,
   vmsCreate,
+  vmsDelete,
   vmsEvents,
   vmsGet,
   vmsReset,
@@ -274,6 +279,32 @@ describe('self-healing', () => {
       const now = await getVm(vm.id);
       return now.status === 'running' && now.healthy && (await routed(vm.id)) ? true : undefined;
     });
+  }, 60_000);
+
+  it('captures an account image from a stopped persistent VM, boots transient VMs from it, and refuses to delete it while in use', async () => {
+    const source = await createRunning();
+    const path = { accountId: tenant.accountId, vmId: source.id };
+    const refused = await send(accountImagesCapture({ client: tenant.client, path, body: { name: 'tpl-running' } }));
+    expect(refused.status).toBe(409);
+    await send(vmsStop({ client: tenant.client, path }));
+    await waitFor(source.id, 'stopped');
+    const captured = await send(accountImagesCapture({ client: tenant.client, path, body: { name: 'web-golden' } }));
+    expect(captured.status).toBe(201);
+    expect(captured.data).toMatchObject({ name: 'web-golden', accountId: tenant.accountId, sourceVmId: source.id });
+    expect((await send(accountImagesList({ client: tenant.client, path: { accountId: tenant.accountId } }))).data!.items.map((image) => image.name)).toEqual(['web-golden']);
+    // Not in the public catalog, and unknown to other accounts.
+    expect((await send(catalogListImages({ client: stack.api.client(), query: { limit: 200 } }))).data!.items.map((image) => image.name)).not.toContain('web-golden');
+    const stranger = await stack.signupTenant();
+    const foreign = await send(vmsCreate({ client: stranger.client, path: { accountId: stranger.accountId }, body: body({ image: 'web-golden' }) }));
+    expect(foreign.status).toBe(422);
+
+    const transient = await createRunning({ image: 'web-golden', mode: 'transient' });
+    expect(transient.image).toBe('web-golden');
+    const inUse = await send(accountImagesDelete({ client: tenant.client, path: { accountId: tenant.accountId, name: 'web-golden' } }));
+    expect(inUse.status).toBe(409);
+    await send(vmsDelete({ client: tenant.client, path: { accountId: tenant.accountId, vmId: transient.id } }));
+    await waitFor(transient.id, 'deleted').catch(() => undefined);
+    await eventually('the image deletable', async () => ((await send(accountImagesDelete({ client: tenant.client, path: { accountId: tenant.accountId, name: 'web-golden' } }))).status === 204 ? true : undefined));
   }, 60_000);
 
   it('drains a decommissioned node: its VMs run elsewhere and the node ends decommissioned', async () => {

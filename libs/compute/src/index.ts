@@ -36,3 +36,4 @@ export * from './healing/vm-self-healing';
 export * from './healing/restart-backoff';
 export * from './healing/restart-schedule';
 export * from './healing/reconcile-rules';
+export * from './images/account-images.module';

@@ -63,7 +63,7 @@ export class VmsService {
     try {
       const operationId = await this.tx.run(async (db) => {
         // Locks the catalog entries until commit, so an admin cannot retire them under a VM being created.
-        await this.catalog.resolveForVm(catalogRequest(input), db);
+        await this.catalog.resolveForVm(catalogRequest(input, access.accountId), db);
         await this.enforceQuota(access.accountId, spec, db);
         await this.vms.create(
           {
@@ -237,7 +237,7 @@ export class VmsService {
       problems.push(...(await this.cloudInitProblems(accountId, input.cloudInit)));
     }
     if (problems.length > 0) throw new DomainError(VmsErrors['vm.invalid_spec'], problems.map((problem) => problem.message).join('; ') + '.', {}, problems);
-    return this.catalog.resolveForVm(catalogRequest(input));
+    return this.catalog.resolveForVm(catalogRequest(input, accountId));
   }
 
   private async cloudInitProblems(accountId: string, template: string): Promise<FieldError[]> {
@@ -290,8 +290,8 @@ export class VmsService {
   }
 }
 
-function catalogRequest(input: CreateVmDto) {
-  return { zone: input.zone, image: input.image, instanceType: input.instanceType, rootDiskGib: input.rootDiskGib };
+function catalogRequest(input: CreateVmDto, accountId: string) {
+  return { zone: input.zone, image: input.image, instanceType: input.instanceType, rootDiskGib: input.rootDiskGib, accountId };
 }
 
 function labelProblems(labels: Record<string, unknown>): FieldError[] {
