@@ -18,6 +18,7 @@ import {
   vmsWait,
   volumesAttach,
   volumesCreate,
+  volumesDetach,
   volumesGet,
   type CreateVmDto,
   type VmEventDto,
@@ -130,6 +131,9 @@ describe('self-healing', () => {
     expect((await send(volumesAttach({ client: tenant.client, path: { accountId: tenant.accountId, volumeId: platformVolume.data!.id }, body: { vmId: first.id } }))).status).toBe(200);
     const localVolume = await send(volumesCreate({ client: tenant.client, path: { accountId: tenant.accountId }, body: { name: 'scratch', zone: 'eu-west', provider: 'local', nodeId: lostNode.id, sizeGib: 10 } }));
     expect(localVolume.status).toBe(201);
+    const pinned = await createRunning();
+    expect(pinned.nodeId).toBe(lostNode.id);
+    expect((await send(volumesAttach({ client: tenant.client, path: { accountId: tenant.accountId, volumeId: localVolume.data!.id }, body: { vmId: pinned.id } }))).status).toBe(200);
     await runningOnDriver(first.id);
     await runningOnDriver(second.id);
 
@@ -159,6 +163,17 @@ describe('self-healing', () => {
     expect(platformAfter.data).toMatchObject({ status: 'attached', attachedVmId: first.id });
     const localAfter = await send(volumesGet({ client: tenant.client, path: { accountId: tenant.accountId, volumeId: localVolume.data!.id } }));
     expect(localAfter.data!.status).toBe('lost');
+    // The VM pinned by the lost local volume waits for its user: never moved automatically.
+    const stuck = await eventually('the pinned VM unschedulable', async () => {
+      const now = await getVm(pinned.id);
+      return now.status === 'unschedulable' ? now : undefined;
+    });
+    expect(stuck.nodeId).toBeNull();
+    expect(stuck.statusReason).toMatch(/detach it/);
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // an epoch close retries unschedulable VMs: not this one
+    expect((await getVm(pinned.id)).status).toBe('unschedulable');
+    expect((await send(volumesDetach({ client: tenant.client, path: { accountId: tenant.accountId, volumeId: localVolume.data!.id } }))).status).toBe(200);
+    await waitFor(pinned.id, 'running', 30);
 
     // The lost node's hypervisor stopped its VMs by itself (lease expired), before they ran elsewhere.
     expect(lostNode.driver.fencings).toBeGreaterThanOrEqual(1);
@@ -236,7 +251,9 @@ describe('self-healing', () => {
     expect(scheduled.status).toBe(200);
     expect(scheduled.data!.restartSchedule).toMatchObject({ cron: '*/2 * * * * *', timeZone: 'Europe/Paris' });
     await eventually('a scheduled reset', async () => ((await events(vm.id)).some((event) => event.reason === 'scheduled_reset') ? true : undefined), 15_000);
-    expect((await send(vmsUpdate({ client: tenant.client, path, body: { restartSchedule: null } }))).data!.restartSchedule).toBeNull();
+    // The VM changes under the PATCH while it restarts: retry until the update lands.
+    const unscheduled = await eventually('schedule removed', async () => (await send(vmsUpdate({ client: tenant.client, path, body: { restartSchedule: null } }))).data);
+    expect(unscheduled.restartSchedule).toBeNull();
     await runningOnDriver(vm.id);
     expect(await changes()).toBe(0);
 
@@ -244,7 +261,7 @@ describe('self-healing', () => {
     const persistent = await createRunning({ restartSchedule: { cron: '*/2 * * * * *', timeZone: 'UTC' } });
     nodeOf(persistent).driver.writeRootDisk(persistent.id, 3);
     await eventually('a scheduled restart', async () => ((await events(persistent.id)).some((event) => event.reason === 'scheduled_restart') ? true : undefined), 15_000);
-    await send(vmsUpdate({ client: tenant.client, path: { accountId: tenant.accountId, vmId: persistent.id }, body: { restartSchedule: null } }));
+    await eventually('schedule removed', async () => (await send(vmsUpdate({ client: tenant.client, path: { accountId: tenant.accountId, vmId: persistent.id }, body: { restartSchedule: null } }))).data);
     await runningOnDriver(persistent.id);
     expect(nodeOf(persistent).driver.rootDiskWrites(persistent.id)).toBe(3);
 

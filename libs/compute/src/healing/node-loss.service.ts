@@ -131,11 +131,15 @@ export class NodeLossService {
       return true;
     }
     // Rescheduling VMs (phase one of a drain) were up; the others follow the state machine's node-loss rule.
-    const next: VmStatus = current === 'rescheduling' ? 'rescheduling' : nodeLostStatus(vm);
+    let next: VmStatus = current === 'rescheduling' ? 'rescheduling' : nodeLostStatus(vm);
+    // A VM whose local volume was lost with the node cannot go anywhere until its user detaches the volume.
+    const pins = next === 'rescheduling' ? await this.healing.lostLocalVolumesOf(vm.id, db) : [];
+    if (pins.length > 0) next = 'unschedulable';
+    const reason = pins.length > 0 ? `${reasonOf(node)} Local volume ${pins.join(', ')} was lost with it; detach it to place the VM elsewhere.` : reasonOf(node);
     const changed = await this.vms.changeStatus(
       vm,
       [current],
-      { status: next, nodeId: null, statusReason: reasonOf(node), extra: { restartAt: null, ...(vm.healthCheck !== null ? { healthy: false } : {}) } },
+      { status: next, nodeId: null, statusReason: reason, extra: { restartAt: null, ...(vm.healthCheck !== null ? { healthy: false } : {}) } },
       db,
       vm.version,
     );
@@ -151,14 +155,18 @@ export class NodeLossService {
         accountId: vm.accountId,
         type: 'status_changed',
         reason: 'node_lost',
-        message: again ? `${reasonOf(node)} The VM is placed again elsewhere with a fresh root disk; platform volumes stay attached.` : `${reasonOf(node)} The VM was not running; start it to place it again.`,
+        message: again
+          ? `${reasonOf(node)} The VM is placed again elsewhere with a fresh root disk; platform volumes stay attached.`
+          : next === 'unschedulable'
+            ? reason
+            : `${reasonOf(node)} The VM was not running; start it to place it again.`,
         actor: 'system:healing',
       },
       db,
     );
     if (again) {
       await this.jobs.enqueue(db, 'placement.place-vm', { vmId: vm.id });
-    } else {
+    } else if (next !== 'unschedulable') {
       await this.operations.complete(vm.id, ['vm.stop'], {}, db);
     }
     this.metrics.acted('node_lost');

@@ -120,6 +120,13 @@ export class VmHealingRepository {
     });
   }
 
+  /** Local volumes attached to the VM that were lost with their node: they pin the VM to a node that is gone. */
+  async lostLocalVolumesOf(vmId: string, db: Db = this.prisma): Promise<string[]> {
+    const rows = await db.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM volumes WHERE "attachedVmId" = ${vmId} AND provider::text = 'local' AND status::text = 'lost' ORDER BY id`;
+    return rows.map((row) => row.id);
+  }
+
   /** Serialises self-healing decisions about one VM for the rest of the transaction. */
   async lockVm(vmId: string, db: Db): Promise<void> {
     await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`heal:${vmId}`}, 0))`;
