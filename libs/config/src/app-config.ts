@@ -271,10 +271,6 @@ function readNodesConfig(read: EnvReader): NodesConfig {
     jailEpochs: read.integer('JAIL_EPOCHS', 6, 1, 10_000),
     absenceEpochsToJail: read.integer('ABSENCE_EPOCHS_TO_JAIL', 3, 1, 10_000),
   };
-  if (nodes.nodeLossGraceSeconds < nodes.unreachableAfterSeconds / 2) {
-    // Agents stop their VMs after this long without a heartbeat getting through; heartbeats go every quarter of the unreachable window.
-    read.problems.push('NODE_LOSS_GRACE_SECONDS must be at least half of NODE_UNREACHABLE_AFTER_SECONDS: agents would stop their VMs between two heartbeats');
-  }
   if (nodes.proofIntervalSeconds > nodes.epochSeconds) {
     read.problems.push('PROOF_INTERVAL_SECONDS must not exceed EPOCH_SECONDS: every epoch needs at least one proof');
   }
