@@ -144,7 +144,7 @@ export type AssignmentAckDto = {
 };
 
 export type AssignmentDto = {
-    action: 'create-vm' | 'start-vm' | 'stop-vm' | 'restart-vm' | 'reset-vm' | 'delete-vm' | 'attach-volume' | 'detach-volume' | 'snapshot-vm';
+    action: 'create-vm' | 'start-vm' | 'stop-vm' | 'restart-vm' | 'reset-vm' | 'delete-vm' | 'attach-volume' | 'detach-volume' | 'snapshot-vm' | 'prepare-volume' | 'snapshot-volume';
     /**
      * The VM’s placement generation; agents refuse assignments older than one they have seen.
      */
@@ -379,6 +379,13 @@ export type CreateVmDto = {
      */
     sshKeys?: Array<string>;
     zone: string;
+};
+
+export type CreateVmSnapshotDto = {
+    /**
+     * A DNS label naming the snapshot.
+     */
+    name?: string;
 };
 
 export type CreateVolumeDto = {
@@ -1839,6 +1846,35 @@ export type VmResponseDto = {
      */
     volumes: Array<string>;
     zone: string;
+};
+
+export type VmSnapshotPage = {
+    items: Array<VmSnapshotResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type VmSnapshotResponseDto = {
+    completedAt: string | null;
+    createdAt: string;
+    failureReason: string | null;
+    id: string;
+    image: string;
+    /**
+     * Root-disk snapshots stay on the node that ran the VM: they are lost with it, like the root disk.
+     */
+    location: 'node';
+    name: string | null;
+    nodeId: string;
+    rootDiskGib: number;
+    status: 'creating' | 'available' | 'failed';
+    vmId: string;
+    /**
+     * Snapshots of the volumes attached at that moment (see /snapshots/{id}); restore them into new volumes.
+     */
+    volumeSnapshotIds: Array<string>;
 };
 
 export type VmStatusReportDto = {
@@ -6171,6 +6207,107 @@ export type VmsRestartResponses = {
 };
 
 export type VmsRestartResponse = VmsRestartResponses[keyof VmsRestartResponses];
+
+export type VmSnapshotsListData = {
+    body?: never;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/v1/accounts/{accountId}/vms/{vmId}/snapshots';
+};
+
+export type VmSnapshotsListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmSnapshotsListError = VmSnapshotsListErrors[keyof VmSnapshotsListErrors];
+
+export type VmSnapshotsListResponses = {
+    200: VmSnapshotPage;
+};
+
+export type VmSnapshotsListResponse = VmSnapshotsListResponses[keyof VmSnapshotsListResponses];
+
+export type VmSnapshotsCreateData = {
+    body: CreateVmSnapshotDto;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}/snapshots';
+};
+
+export type VmSnapshotsCreateErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type VmSnapshotsCreateError = VmSnapshotsCreateErrors[keyof VmSnapshotsCreateErrors];
+
+export type VmSnapshotsCreateResponses = {
+    202: VmSnapshotResponseDto;
+};
+
+export type VmSnapshotsCreateResponse = VmSnapshotsCreateResponses[keyof VmSnapshotsCreateResponses];
 
 export type VmsStartData = {
     body?: never;

@@ -116,7 +116,7 @@ describe('settlement properties (real PostgreSQL)', () => {
               const now = at();
               if (s.crash) {
                 // A worker dies after writing the lines, before the money: the period rolls back whole.
-                const spy = jest.spyOn(ledger, 'postTransactions').mockRejectedValueOnce(new Error('worker crashed'));
+                const spy = jest.spyOn(ledger, 'postStaged').mockRejectedValueOnce(new Error('worker crashed'));
                 await settlement.settleDuePeriods(now).catch(() => undefined);
                 spy.mockRestore();
               }

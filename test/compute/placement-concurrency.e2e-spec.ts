@@ -16,8 +16,10 @@ const root = join(__dirname, '../..');
  */
 describe('placement under concurrency, with several worker processes', () => {
   let stack: ComputeStack;
-  let tenant: Tenant;
+  let tenants: Tenant[];
   const processes: ChildProcess[] = [];
+  // Requests still running when a test ends (a timeout) must finish before the stack closes.
+  const inFlight: Array<Promise<unknown>> = [];
 
   function startWorkerProcess(): ChildProcess {
     const env = { ...process.env, ...stack.workerEnv(), LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '4' };
@@ -57,14 +59,29 @@ describe('placement under concurrency, with several worker processes', () => {
     async function lane(): Promise<void> {
       while (next < count) {
         const index = next++;
-        const created = await send(
-          vmsCreate({ client: tenant.client, path: { accountId: tenant.accountId }, body: { name: `${prefix}-${index}`, zone, instanceType: 's1.small', image: 'ubuntu-24.04' } }),
-        );
-        if (created.status === 202) ids.push((created.data as { vm: VmResponseDto }).vm.id);
-        else failures.push(created.error);
+        const tenant = tenants[index % tenants.length];
+        // As a well-behaved client does: a 503 (busy) is retried after Retry-After, with the same Idempotency-Key.
+        for (let attempt = 1; ; attempt++) {
+          const created = await send(
+            vmsCreate({
+              client: tenant.client,
+              path: { accountId: tenant.accountId },
+              headers: { 'Idempotency-Key': `${prefix}-${index}` },
+              body: { name: `${prefix}-${index}`, zone, instanceType: 's1.small', image: 'ubuntu-24.04' },
+            }),
+          );
+          if (created.status === 202) ids.push((created.data as { vm: VmResponseDto }).vm.id);
+          else if (created.status === 503 && attempt < 5) {
+            await new Promise((resolve) => setTimeout(resolve, 1_000));
+            continue;
+          } else failures.push(created.error);
+          break;
+        }
       }
     }
-    await Promise.all(Array.from({ length: 50 }, lane));
+    const lanes = Promise.all(Array.from({ length: 50 }, lane));
+    inFlight.push(lanes.catch(() => undefined));
+    await lanes;
     expect(failures).toEqual([]);
     return ids;
   }
@@ -114,13 +131,15 @@ describe('placement under concurrency, with several worker processes', () => {
       PLACEMENT_RETRY_INITIAL_SECONDS: '30',
       PLACEMENT_RETRY_MAX_SECONDS: '60',
     });
-    tenant = await stack.signupTenant('0');
+    // Creates come from ten accounts, as on a real platform (each account's creates are serialised by its quota check).
+    tenants = await Promise.all(Array.from({ length: 10 }, () => stack.signupTenant('0')));
   }, 60_000);
 
   afterAll(async () => {
     for (const child of processes) if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all(inFlight);
     await stack?.close();
-  });
+  }, 60_000);
 
   it('places 500 concurrent creates on 20 small nodes with 3 workers: each at most once, no node over capacity, the rest unschedulable with an explanation', async () => {
     const nodeIds = await addSmallNodes(20, 'eu-west');
@@ -138,7 +157,7 @@ describe('placement under concurrency, with several worker processes', () => {
     const explanation = waiting.placement as { rejected: Record<string, number>; message: string; nodesConsidered: number };
     expect(explanation.rejected.vcpu).toBe(20);
     expect(explanation.message).toMatch(/vCPU/);
-  }, 180_000);
+  }, 300_000);
 
   it('loses no accepted VM when a worker is killed mid-run', async () => {
     await stack.prisma.zone.create({ data: { name: 'kill-test', displayName: 'Kill test', udpPortMin: 40000, udpPortMax: 40100 } });
@@ -154,5 +173,5 @@ describe('placement under concurrency, with several worker processes', () => {
     expect((counts.get('scheduled') ?? 0) + (counts.get('unschedulable') ?? 0)).toBe(300);
     expect(counts.get('scheduled')).toBe(120);
     await assertNoOverCommit(nodeIds, vmIds);
-  }, 240_000);
+  }, 300_000);
 });

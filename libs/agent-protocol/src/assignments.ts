@@ -14,6 +14,8 @@ export const ASSIGNMENT_ACTIONS = [
   'attach-volume',
   'detach-volume',
   'snapshot-vm',
+  'prepare-volume',
+  'snapshot-volume',
 ] as const;
 
 export type AssignmentAction = (typeof ASSIGNMENT_ACTIONS)[number];
@@ -44,6 +46,8 @@ export interface VmSpec {
   cloudInit?: string;
   sshKeys?: string[];
   ports?: VmPortSpec[];
+  /** Volumes to attach once the VM is created (replicated and S3 volumes follow a VM to a new node). */
+  volumes?: VolumeAttachmentSpec[];
   /** Start the VM once created; false creates it stopped. */
   start?: boolean;
   /** The placement generation this copy belongs to; the agent records it with the VM (fencing). */
@@ -71,9 +75,21 @@ export interface VolumeAttachmentSpec {
   readOnly?: boolean;
 }
 
+/** Where a volume's first contents come from (prepare-volume). */
+export interface VolumeSourceSpec {
+  kind: 'image' | 'url' | 'snapshot';
+  /** image: the catalog image name. */
+  image?: string;
+  /** url: an http(s) URL the platform checked against its SSRF policy. */
+  url?: string;
+  /** snapshot: a snapshot held on this node. */
+  snapshotId?: string;
+}
+
 export interface Assignment {
   id: string;
   action: AssignmentAction;
+  /** The VM the work is for; empty for volume work (prepare-volume, snapshot-volume). */
   vmId: string;
   /**
    * The VM's placement generation when the assignment was made. An agent
@@ -85,6 +101,8 @@ export interface Assignment {
   vm?: VmSpec;
   /** attach-volume, detach-volume */
   volume?: VolumeAttachmentSpec;
-  /** snapshot-vm */
+  /** snapshot-vm, snapshot-volume */
   snapshotId?: string;
+  /** prepare-volume */
+  source?: VolumeSourceSpec;
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TimeTowerModule } from '@statemesh/nodes';
 import { QueueModule } from '@statemesh/queue';
 import { SecretsModule } from '@statemesh/secrets';
+import { VolumesModule } from '@statemesh/storage';
 import { AssignmentIssuer } from './assignments/assignment-issuer';
 import { AssignmentRepository } from './assignments/assignment.repository';
 import { OperationRepository } from './operations/operation.repository';
@@ -14,13 +15,14 @@ import { CandidateSnapshot } from './placement/candidate-snapshot';
 import { VmPlacementService } from './placement/vm-placement.service';
 import { VmLifecycleService } from './vms/vm-lifecycle.service';
 import { VmRepository } from './vms/vm.repository';
+import { VmVolumeDelivery } from './volumes-bridge/vm-volume-delivery';
 
 /**
  * VMs without HTTP: records, lifecycle, placement and assignments. Shared by
  * the API (ComputeModule) and the worker (which runs placement jobs).
  */
 @Module({
-  imports: [TimeTowerModule, QueueModule, SecretsModule],
+  imports: [TimeTowerModule, QueueModule, SecretsModule, VolumesModule],
   providers: [
     VmRepository,
     OperationRepository,
@@ -29,6 +31,7 @@ import { VmRepository } from './vms/vm.repository';
     CandidateSnapshot,
     VmPlacementService,
     VmLifecycleService,
+    VmVolumeDelivery,
     VmHealingRepository,
     HealingMetrics,
     VmRestartsService,
@@ -49,6 +52,7 @@ import { VmRepository } from './vms/vm.repository';
     RestartSchedulesService,
     QueueModule,
     SecretsModule,
+    VolumesModule,
   ],
 })
 export class ComputeCoreModule {}

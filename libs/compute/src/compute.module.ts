@@ -12,13 +12,16 @@ import { GatewayRoutesService } from './gateway/gateway-routes.service';
 import { GatewayTokensModule } from './gateway-tokens/gateway-tokens.module';
 import { AccountOperationsController } from './operations/operations.controller';
 import { OperationsService } from './operations/operations.service';
+import { VmSnapshotRepository } from './snapshots/vm-snapshot.repository';
+import { VmSnapshotsController } from './snapshots/vm-snapshots.controller';
+import { VmSnapshotsService } from './snapshots/vm-snapshots.service';
 import { VmsController } from './vms/vms.controller';
 import { VmsService } from './vms/vms.service';
 
 /** Compute for the API process: VM routes, operations, the agent's assignment routes and the gateways' routing tables. */
 @Module({
   imports: [ComputeCoreModule, NodesModule, CatalogModule, QuotasModule, GatewayTokensModule, WalletsModule],
-  controllers: [VmsController, AccountOperationsController, AgentAssignmentsController, GatewayRoutesController],
-  providers: [VmsService, OperationsService, AgentAssignmentsService, GatewayRoutesService, GatewayRoutesRepository],
+  controllers: [VmsController, AccountOperationsController, AgentAssignmentsController, GatewayRoutesController, VmSnapshotsController],
+  providers: [VmsService, OperationsService, AgentAssignmentsService, GatewayRoutesService, GatewayRoutesRepository, VmSnapshotsService, VmSnapshotRepository],
 })
 export class ComputeModule {}

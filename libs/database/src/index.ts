@@ -4,3 +4,4 @@ export * from './transaction-runner';
 export * from './prisma-errors';
 export { Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';
+export * from './pg-notification.listener';

@@ -25,3 +25,13 @@ export function violatedConstraint(error: Prisma.PrismaClientKnownRequestError):
 export function isRecordNotFound(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
 }
+
+/**
+ * Failures that say "busy", not "broken": a transaction that could not start
+ * or finish in time (P2028), a pool with no free connection in time (P2024),
+ * a write conflict or deadlock PostgreSQL resolved by aborting us (P2034).
+ * Retrying the request later is the right answer to the client.
+ */
+export function isTransientDatabaseFailure(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && ['P2024', 'P2028', 'P2034'].includes(error.code);
+}

@@ -27,4 +27,11 @@ export class JobEnqueuer {
     await this.outbox.insert(tx, message);
     return message.jobId;
   }
+
+  /** Schedules one job per payload when `tx` commits, written in one statement. */
+  async enqueueMany<N extends JobName>(tx: Db, jobName: N, jobs: ReadonlyArray<{ payload: PayloadOf<N>; options?: EnqueueOptions }>): Promise<string[]> {
+    const messages = jobs.map((job) => outboxMessageFor(jobName, job.payload, job.options));
+    await this.outbox.insertMany(tx, messages);
+    return messages.map((message) => message.jobId);
+  }
 }

@@ -38,6 +38,21 @@ export class OutboxRepository {
     await db.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
   }
 
+  /** Writes many rows with one statement (and one wake-up). */
+  async insertMany(db: Db, messages: readonly OutboxMessageDraft[]): Promise<void> {
+    if (messages.length === 0) return;
+    await db.outboxMessage.createMany({
+      data: messages.map((message) => ({
+        queue: message.queue,
+        jobName: message.jobName,
+        jobId: message.jobId,
+        payload: message.payload as Prisma.InputJsonObject,
+        delayMs: message.delayMs,
+      })),
+    });
+    await db.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+  }
+
   /**
    * Locks the oldest rows no other relay holds. SKIP LOCKED lets several relays
    * work side by side, each on its own rows, without waiting on each other.

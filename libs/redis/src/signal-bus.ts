@@ -32,6 +32,16 @@ export class SignalBus implements OnModuleDestroy {
     }
   }
 
+  /** Wakes the waiters of `key` in this process only (the signal came from elsewhere, e.g. a PostgreSQL NOTIFY). */
+  wakeLocal(key: string): void {
+    for (const notify of [...(this.waiters.get(key) ?? [])]) notify();
+  }
+
+  /** Wakes every waiter in this process (notifications may have been missed). */
+  wakeAllLocal(): void {
+    for (const set of this.waiters.values()) for (const notify of [...set]) notify();
+  }
+
   async signalMany(keys: Iterable<string>): Promise<void> {
     await Promise.all([...new Set(keys)].map((key) => this.signal(key)));
   }

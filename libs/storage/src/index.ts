@@ -11,7 +11,7 @@ export * from './storage.errors';
 export * from './volumes.module';
 export { VolumeAttachmentService, type NodeLoss } from './volumes/volume-attachment.service';
 export {
-  NoopVolumeAttachmentNotifier,
+  VolumeAttachmentRelay,
   VOLUME_ATTACHMENT_NOTIFIER,
   type VolumeAttachmentNotifier,
 } from './volumes/volume-attachment.notifier';

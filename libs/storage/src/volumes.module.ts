@@ -1,10 +1,10 @@
-import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SecretsModule } from '@statemesh/secrets';
 import { VolumeSnapshotRepository } from './snapshots/volume-snapshot.repository';
 import { VolumeSnapshotsController } from './snapshots/volume-snapshots.controller';
 import { VolumeSnapshotsService } from './snapshots/volume-snapshots.service';
 import { SourceHostResolver } from './volumes/source-host.resolver';
-import { NoopVolumeAttachmentNotifier, VOLUME_ATTACHMENT_NOTIFIER, type VolumeAttachmentNotifier } from './volumes/volume-attachment.notifier';
+import { VOLUME_ATTACHMENT_NOTIFIER, VolumeAttachmentRelay } from './volumes/volume-attachment.notifier';
 import { VolumeAttachmentService } from './volumes/volume-attachment.service';
 import { VolumeRepository } from './volumes/volume.repository';
 import { VolumesController } from './volumes/volumes.controller';
@@ -14,9 +14,9 @@ import { VolumesService } from './volumes/volumes.service';
  * Volumes and their snapshots: the `/v1/accounts/{a}/volumes` and
  * `/snapshots` routes, and the services the compute context uses
  * (VolumeAttachmentService, VolumeSnapshotsService.recordSnapshot). Compute
- * delivers attachment changes to node agents by providing
- * VOLUME_ATTACHMENT_NOTIFIER (the default records only; see
- * VolumeAttachmentNotifier). Needs the global ConfigModule and DatabaseModule.
+ * delivers attachment changes to node agents by connecting its delivery to
+ * the VolumeAttachmentRelay (without one, changes are only recorded).
+ * Needs the global ConfigModule and DatabaseModule.
  */
 @Module({
   imports: [SecretsModule],
@@ -28,17 +28,9 @@ import { VolumesService } from './volumes/volumes.service';
     VolumeAttachmentService,
     VolumeSnapshotsService,
     SourceHostResolver,
-    { provide: VOLUME_ATTACHMENT_NOTIFIER, useClass: NoopVolumeAttachmentNotifier },
+    VolumeAttachmentRelay,
+    { provide: VOLUME_ATTACHMENT_NOTIFIER, useExisting: VolumeAttachmentRelay },
   ],
-  exports: [VolumeAttachmentService, VolumeSnapshotsService, VOLUME_ATTACHMENT_NOTIFIER],
+  exports: [VolumeAttachmentService, VolumeSnapshotsService, VolumeAttachmentRelay],
 })
-export class VolumesModule {
-  /**
-   * VolumesModule with attachment changes delivered by `notifier` instead of
-   * the no-op default. `imports` are the modules the notifier's own
-   * dependencies come from.
-   */
-  static withAttachmentNotifier(notifier: Type<VolumeAttachmentNotifier>, imports: ModuleMetadata['imports'] = []): DynamicModule {
-    return { module: VolumesModule, imports, providers: [{ provide: VOLUME_ATTACHMENT_NOTIFIER, useClass: notifier }] };
-  }
-}
+export class VolumesModule {}

@@ -14,6 +14,10 @@ export async function runAssignment(driver: HypervisorDriver, assignment: Assign
       if (!assignment.vm) throw new Error(`assignment ${assignment.id} has no VM spec`);
       const existing = (await driver.listVms()).find((vm) => vm.vmId === vmId);
       if (!existing) await driver.createVm(assignment.vm);
+      const attached = existing?.volumes ?? [];
+      for (const volume of assignment.vm.volumes ?? []) {
+        if (!attached.includes(volume.volumeId)) await driver.attachVolume(vmId, volume);
+      }
       return;
     }
     case 'start-vm':
@@ -45,6 +49,14 @@ export async function runAssignment(driver: HypervisorDriver, assignment: Assign
       if (vm?.volumes.includes(assignment.volume.volumeId)) await driver.detachVolume(vmId, assignment.volume.volumeId);
       return;
     }
+    case 'prepare-volume':
+      if (!assignment.volume || !assignment.source) throw new Error(`assignment ${assignment.id} has no volume or source`);
+      await driver.prepareVolume(assignment.volume, assignment.source);
+      return;
+    case 'snapshot-volume':
+      if (!assignment.volume || !assignment.snapshotId) throw new Error(`assignment ${assignment.id} has no volume or snapshot id`);
+      await driver.snapshotVolume(assignment.volume.volumeId, assignment.snapshotId);
+      return;
     case 'snapshot-vm':
       if (!assignment.snapshotId) throw new Error(`assignment ${assignment.id} has no snapshot id`);
       await driver.snapshotVm(vmId, assignment.snapshotId);

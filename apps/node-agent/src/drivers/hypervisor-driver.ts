@@ -1,4 +1,4 @@
-import type { AgentVmState, VmHealthCheckSpec, VmSpec, VolumeAttachmentSpec } from '@statemesh/agent-protocol';
+import type { AgentVmState, VmHealthCheckSpec, VmSpec, VolumeAttachmentSpec, VolumeSourceSpec } from '@statemesh/agent-protocol';
 
 /** One VM as the hypervisor sees it. */
 export interface VmInfo {
@@ -18,7 +18,10 @@ export interface VmInfo {
 
 export interface SnapshotInfo {
   snapshotId: string;
+  /** The VM of a VM snapshot; empty for a volume snapshot. */
   vmId: string;
+  /** The volume of a volume snapshot. */
+  volumeId?: string;
   sizeGib: number;
   createdAt: Date;
 }
@@ -64,6 +67,10 @@ export interface HypervisorDriver {
   detachVolume(vmId: string, volumeId: string): Promise<void>;
   /** A crash-consistent snapshot of the root disk. */
   snapshotVm(vmId: string, snapshotId: string): Promise<SnapshotInfo>;
+  /** Fills a new volume from its source (fetches the URL, copies the image or the snapshot); done again, it changes nothing. */
+  prepareVolume(volume: VolumeAttachmentSpec, source: VolumeSourceSpec): Promise<void>;
+  /** A snapshot of a volume kept on this node (local volumes). */
+  snapshotVolume(volumeId: string, snapshotId: string): Promise<void>;
   listVms(): Promise<VmInfo[]>;
   usage(): Promise<ResourceUsage>;
   /** Calls the listener whenever a VM changes state; returns an unsubscribe function. */

@@ -1,4 +1,4 @@
-import type { VmHealthCheckSpec, VmSpec, VolumeAttachmentSpec } from '@statemesh/agent-protocol';
+import type { VmHealthCheckSpec, VmSpec, VolumeAttachmentSpec, VolumeSourceSpec } from '@statemesh/agent-protocol';
 import { DriverError, type HypervisorDriver, type ResourceUsage, type SnapshotInfo, type VmInfo } from './hypervisor-driver';
 
 export interface SimulatorFaults {
@@ -38,6 +38,8 @@ export class SimulatorDriver implements HypervisorDriver {
   readonly name = 'simulator';
   private readonly vms = new Map<string, SimulatedVm>();
   private readonly snapshots = new Map<string, SnapshotInfo>();
+  private readonly specs = new Map<string, VmSpec>();
+  private readonly preparedVolumes = new Map<string, VolumeAttachmentSpec & { from: VolumeSourceSpec }>();
   private readonly listeners = new Set<(vm: VmInfo) => void>();
   private readonly crashTimer?: NodeJS.Timeout;
   private readonly nextBootFailures = new Set<string>();
@@ -61,6 +63,7 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async createVm(spec: VmSpec): Promise<VmInfo> {
     if (this.vms.has(spec.vmId)) throw new DriverError('vm.exists', `VM ${spec.vmId} exists`);
+    this.specs.set(spec.vmId, { ...spec });
     const vm: SimulatedVm = {
       info: {
         vmId: spec.vmId,
@@ -139,6 +142,29 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async listVms(): Promise<VmInfo[]> {
     return [...this.vms.values()].map((vm) => ({ ...vm.info }));
+  }
+
+  async prepareVolume(volume: VolumeAttachmentSpec, source: VolumeSourceSpec): Promise<void> {
+    if (!this.preparedVolumes.has(volume.volumeId)) this.preparedVolumes.set(volume.volumeId, { ...volume, from: { ...source } });
+  }
+
+  async snapshotVolume(volumeId: string, snapshotId: string): Promise<void> {
+    if (!this.snapshots.has(snapshotId)) this.snapshots.set(snapshotId, { snapshotId, vmId: '', volumeId, sizeGib: 0, createdAt: this.options.now() });
+  }
+
+  /** Volumes this simulated node filled from a source. */
+  preparedVolume(volumeId: string): (VolumeAttachmentSpec & { from: VolumeSourceSpec }) | undefined {
+    return this.preparedVolumes.get(volumeId);
+  }
+
+  /** The spec a VM was created from, as the node received it (rendered cloud-init included). */
+  specOf(vmId: string): VmSpec | undefined {
+    return this.specs.get(vmId);
+  }
+
+  /** The snapshots the simulated node holds (what a test inspects). */
+  async listSnapshots(): Promise<SnapshotInfo[]> {
+    return [...this.snapshots.values()].map((snapshot) => ({ ...snapshot }));
   }
 
   async usage(): Promise<ResourceUsage> {

@@ -1,17 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { AgentVmState } from '@statemesh/agent-protocol';
 import { AppConfig } from '@statemesh/config';
 import { DomainError, notFound } from '@statemesh/common';
-import type { Assignment } from '@statemesh/database';
+import { PgNotificationListener, type Assignment } from '@statemesh/database';
 import { SignalBus } from '@statemesh/redis';
 import { SecretsService, findSecretReferences, renderTemplate } from '@statemesh/secrets';
 import { VmHealthService } from '../healing/vm-health.service';
+import { VolumeAttachmentService, VolumeSnapshotsService } from '@statemesh/storage';
+import { VmSnapshotsService } from '../snapshots/vm-snapshots.service';
 import { VmLifecycleService } from '../vms/vm-lifecycle.service';
 import { VmRepository } from '../vms/vm.repository';
 import { VmsErrors } from '../vms/vms.errors';
 import type { AcknowledgeAssignmentDto, AssignmentAckDto, AssignmentDto, VmStatusReportDto, VmStatusReportResultDto } from './dto/assignment.dto';
 import { nodeSignal } from './assignment-issuer';
-import { AssignmentRepository } from './assignment.repository';
+import { ASSIGNMENTS_CHANNEL, AssignmentRepository } from './assignment.repository';
 
 const BATCH = 50;
 
@@ -21,18 +23,37 @@ const BATCH = 50;
  * authenticated node: another node's assignment or VM is 404.
  */
 @Injectable()
-export class AgentAssignmentsService {
+export class AgentAssignmentsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AgentAssignmentsService.name);
+  private listener: PgNotificationListener | undefined;
 
   constructor(
     private readonly assignments: AssignmentRepository,
     private readonly vms: VmRepository,
     private readonly lifecycle: VmLifecycleService,
     private readonly health: VmHealthService,
+    private readonly snapshots: VmSnapshotsService,
+    private readonly volumes: VolumeAttachmentService,
+    private readonly volumeSnapshots: VolumeSnapshotsService,
     private readonly secrets: SecretsService,
     private readonly signals: SignalBus,
     private readonly config: AppConfig,
   ) {}
+
+  /** Long-polls wake on PostgreSQL NOTIFY from whichever process committed the assignment. */
+  onModuleInit(): void {
+    this.listener = new PgNotificationListener(
+      this.config.database.url,
+      ASSIGNMENTS_CHANNEL,
+      (nodeId) => this.signals.wakeLocal(nodeSignal(nodeId)),
+      () => this.signals.wakeAllLocal(),
+    );
+    this.listener.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.listener?.stop();
+  }
 
   /**
    * Answers at once with the node's waiting work, or waits for a signal
@@ -75,6 +96,21 @@ export class AgentAssignmentsService {
   }
 
   private async applyOutcome(nodeId: string, assignment: Assignment, input: AcknowledgeAssignmentDto): Promise<void> {
+    const snapshotId = (assignment.payload as { snapshotId?: string }).snapshotId;
+    const done = input.outcome === 'done';
+    if (assignment.action === 'snapshot-vm' && snapshotId) {
+      await this.snapshots.completed(snapshotId, input.outcome, input.message);
+      return;
+    }
+    if (assignment.action === 'snapshot-volume' && snapshotId) {
+      await this.volumeSnapshots.finish(snapshotId, done ? 'available' : 'error');
+      return;
+    }
+    if (assignment.action === 'prepare-volume' && assignment.volumeId) {
+      await this.volumes.finishCreation(assignment.volumeId, done ? { status: 'available' } : { status: 'error', reason: input.message ?? 'The node could not fill the volume from its source.' });
+      return;
+    }
+    if (!assignment.vmId) return;
     const vm = await this.vms.findById(assignment.vmId);
     if (!vm || vm.nodeId !== nodeId || vm.generation !== assignment.generation) return;
     if (assignment.action === 'delete-vm' && input.outcome === 'done') {
@@ -89,9 +125,9 @@ export class AgentAssignmentsService {
     const delivered: AssignmentDto[] = [];
     for (const assignment of claimed) {
       const payload = assignment.payload as Record<string, unknown>;
-      const dto: AssignmentDto = { id: assignment.id, action: assignment.action, vmId: assignment.vmId, generation: assignment.generation, ...payload };
+      const dto: AssignmentDto = { id: assignment.id, action: assignment.action, vmId: assignment.vmId ?? '', generation: assignment.generation, ...payload };
       const vm = dto.vm as { cloudInit?: string } | undefined;
-      if (vm?.cloudInit) {
+      if (vm?.cloudInit && assignment.vmId) {
         try {
           dto.vm = { ...vm, cloudInit: await this.render(assignment.vmId, vm.cloudInit) };
         } catch (error) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AssignmentAction, VmHealthCheckSpec, VmSpec } from '@statemesh/agent-protocol';
+import type { AssignmentAction, VmHealthCheckSpec, VmSpec, VolumeAttachmentSpec, VolumeSourceSpec } from '@statemesh/agent-protocol';
 import { newId } from '@statemesh/common';
 import type { Db, Prisma } from '@statemesh/database';
 import type { VmWithPorts } from '../vms/vm.repository';
@@ -15,12 +15,41 @@ export class AssignmentIssuer {
   constructor(private readonly assignments: AssignmentRepository) {}
 
   /** Writes the assignment in the caller's transaction; signal the node (`nodeSignal`) after commit. */
-  async issue(db: Db, vm: VmWithPorts, nodeId: string, action: AssignmentAction, generation: number, options: { start?: boolean } = {}): Promise<string> {
+  async issue(
+    db: Db,
+    vm: VmWithPorts,
+    nodeId: string,
+    action: AssignmentAction,
+    generation: number,
+    options: { start?: boolean; volumes?: VolumeAttachmentSpec[]; volume?: VolumeAttachmentSpec; snapshotId?: string } = {},
+  ): Promise<string> {
     const id = newId();
-    const payload: Prisma.InputJsonObject = action === 'create-vm' ? { vm: specOf(vm, options.start ?? true) as unknown as Prisma.InputJsonObject } : {};
+    const payload: Prisma.InputJsonObject =
+      action === 'create-vm'
+        ? { vm: specOf(vm, options.start ?? true, options.volumes ?? []) as unknown as Prisma.InputJsonObject }
+        : options.volume
+          ? { volume: options.volume as unknown as Prisma.InputJsonObject }
+          : options.snapshotId
+            ? { snapshotId: options.snapshotId }
+            : {};
     await this.assignments.create({ id, nodeId, vmId: vm.id, action, generation, payload }, db);
     return id;
   }
+}
+
+/** Volume work for a node that is not about a VM: fill a volume from its source, snapshot a local volume. */
+export async function issueVolumeWork(
+  assignments: AssignmentRepository,
+  db: Db,
+  nodeId: string,
+  action: 'prepare-volume' | 'snapshot-volume',
+  volume: VolumeAttachmentSpec,
+  extra: { source?: VolumeSourceSpec; snapshotId?: string },
+): Promise<string> {
+  const id = newId();
+  const payload = { volume, ...extra } as unknown as Prisma.InputJsonObject;
+  await assignments.create({ id, nodeId, vmId: null, volumeId: volume.volumeId, action, generation: 0, payload }, db);
+  return id;
 }
 
 /** The pub/sub key a node's long-poll waits on. */
@@ -33,7 +62,7 @@ export function vmSignal(vmId: string): string {
   return `vm:${vmId}`;
 }
 
-function specOf(vm: VmWithPorts, start: boolean): VmSpec {
+function specOf(vm: VmWithPorts, start: boolean, volumes: VolumeAttachmentSpec[]): VmSpec {
   return {
     vmId: vm.id,
     name: vm.name,
@@ -51,6 +80,7 @@ function specOf(vm: VmWithPorts, start: boolean): VmSpec {
       fqdn: port.fqdn,
       ...(port.publicPort !== null ? { publicPort: port.publicPort } : {}),
     })),
+    volumes,
     start,
     ...(vm.healthCheck !== null ? { healthCheck: vm.healthCheck as unknown as VmHealthCheckSpec } : {}),
   };

@@ -1,13 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type Assignment, type Db, type Prisma } from '@statemesh/database';
 
+/** NOTIFY channel on which every new assignment announces its node, on commit. */
+export const ASSIGNMENTS_CHANNEL = 'statemesh_assignments';
+
 /** Work for node agents, handed out by long-poll and acknowledged by the agent. */
 @Injectable()
 export class AssignmentRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(data: { id: string; nodeId: string; vmId: string; action: string; generation: number; payload: Prisma.InputJsonValue }, db: Db = this.prisma): Promise<void> {
+  async create(
+    data: { id: string; nodeId: string; vmId: string | null; volumeId?: string | null; action: string; generation: number; payload: Prisma.InputJsonValue },
+    db: Db = this.prisma,
+  ): Promise<void> {
     await db.assignment.create({ data });
+    // Delivered when (and only if) the transaction commits: the node's long-poll wakes exactly when the work is visible.
+    await db.$executeRaw`SELECT pg_notify(${ASSIGNMENTS_CHANNEL}, ${data.nodeId})`;
   }
 
   /** Earlier assignments of the VM that no longer matter (a delete makes a pending start pointless). */

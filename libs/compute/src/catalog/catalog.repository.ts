@@ -63,6 +63,19 @@ export class CatalogRepository {
    * deleted (deletion locks it for update) while a VM referring to it is
    * being created in that transaction.
    */
+  /**
+   * Locks a VM's zone, image and instance type FOR SHARE in one statement and
+   * tells whether each still exists and is enabled.
+   */
+  async lockForVm(names: { zone: string; image: string; instanceType: string }, tx: Db): Promise<{ zone: boolean; image: boolean; instanceType: boolean }> {
+    const [row] = await tx.$queryRaw<Array<{ zone: boolean | null; image: boolean | null; instanceType: boolean | null }>>`
+      WITH z AS (SELECT enabled FROM zones WHERE name = ${names.zone} FOR SHARE),
+           i AS (SELECT enabled FROM images WHERE name = ${names.image} FOR SHARE),
+           t AS (SELECT enabled FROM instance_types WHERE name = ${names.instanceType} FOR SHARE)
+      SELECT (SELECT enabled FROM z) AS zone, (SELECT enabled FROM i) AS image, (SELECT enabled FROM t) AS "instanceType"`;
+    return { zone: row?.zone === true, image: row?.image === true, instanceType: row?.instanceType === true };
+  }
+
   async lockForShare(kind: CatalogKind, name: string, tx: Db): Promise<void> {
     await tx.$queryRaw`SELECT 1 FROM ${TABLES[kind].table} WHERE name = ${name} FOR SHARE`;
   }

@@ -86,6 +86,20 @@ export class CatalogService {
     return { zone, image, instanceType };
   }
 
+  /**
+   * In the transaction that creates a VM resolved with `resolveForVm`: locks
+   * its three entries until the transaction ends (so none can be deleted
+   * under it) and checks they are still enabled, in one statement.
+   */
+  async lockForVm(resolved: ResolvedVmCatalog, tx: Db): Promise<void> {
+    const names = { zone: resolved.zone.name, image: resolved.image.name, instanceType: resolved.instanceType.name };
+    const usable = await this.catalog.lockForVm(names, tx);
+    const problems = (Object.keys(names) as Array<keyof typeof names>)
+      .filter((field) => !usable[field])
+      .map((field) => ({ field, code: 'disabled', message: `${names[field]} was retired while the VM was being created.` }));
+    if (problems.length > 0) throw new DomainError(CatalogErrors['catalog.unavailable'], problems.map((problem) => problem.message).join(' '), {}, problems);
+  }
+
   async listZones(query: Query): Promise<Page<ZoneResponseDto>> {
     const request = pageRequest(query);
     const rows = await this.catalog.listZones({ enabled: query.enabled }, request);

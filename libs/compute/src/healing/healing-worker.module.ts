@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TimeTowerModule } from '@statemesh/nodes';
-import { VolumesModule } from '@statemesh/storage';
 import { ComputeCoreModule } from '../compute-core.module';
 import { NodeLossService } from './node-loss.service';
 import { VmReconcilerService } from './vm-reconciler.service';
@@ -11,7 +10,8 @@ import { VmSelfHealing } from './vm-self-healing';
  * against node reports, restarts and schedules. The API never runs these.
  */
 @Module({
-  imports: [ComputeCoreModule, TimeTowerModule, VolumesModule],
+  // ComputeCoreModule brings VolumesModule (with compute's attachment delivery).
+  imports: [ComputeCoreModule, TimeTowerModule],
   providers: [NodeLossService, VmReconcilerService, VmSelfHealing],
   exports: [VmSelfHealing, NodeLossService, VmReconcilerService],
 })

@@ -2,10 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AGENT_VM_STATES, type AgentVmState } from '@statemesh/agent-protocol';
 import { AppConfig } from '@statemesh/config';
 import { TransactionRunner } from '@statemesh/database';
+import { VolumeAttachmentService } from '@statemesh/storage';
 import { SignalBus } from '@statemesh/redis';
 import { AssignmentIssuer, nodeSignal, vmSignal } from '../assignments/assignment-issuer';
 import type { VmStatus } from '../lifecycle/vm-lifecycle.types';
 import { VmLifecycleService } from '../vms/vm-lifecycle.service';
+import { volumeSpecOf } from '../volumes-bridge/vm-volume-delivery';
 import { VmRepository } from '../vms/vm.repository';
 import { HealingMetrics } from './healing.metrics';
 import { reconcileNode, type ElsewhereVm, type ObservedVm, type ReconcileAction } from './reconcile-rules';
@@ -42,6 +44,7 @@ export class VmReconcilerService {
     private readonly healing: VmHealingRepository,
     private readonly issuer: AssignmentIssuer,
     private readonly lifecycle: VmLifecycleService,
+    private readonly volumes: VolumeAttachmentService,
     private readonly signals: SignalBus,
     private readonly metrics: HealingMetrics,
     private readonly config: AppConfig,
@@ -117,7 +120,8 @@ export class VmReconcilerService {
       if (!vm) return false;
       if (action.kind === 'recreate') {
         if (vm.nodeId !== nodeId || (await this.healing.hasOpenAssignment(vm.id, nodeId, db))) return false;
-        await this.issuer.issue(db, vm, nodeId, 'create-vm', vm.generation, { start: vm.desiredStatus === 'running' && vm.status !== 'stopped' });
+        const volumes = (await this.volumes.attachedTo(vm.id, db)).map(volumeSpecOf);
+        await this.issuer.issue(db, vm, nodeId, 'create-vm', vm.generation, { start: vm.desiredStatus === 'running' && vm.status !== 'stopped', volumes });
         await this.vms.addEvent({ vmId: vm.id, accountId: vm.accountId, type: 'reconciled', reason: 'recreated', message: `Created again on node ${nodeId}: ${action.reason}.`, actor: 'system:reconciler' }, db);
         this.metrics.acted('recreated');
         return true;

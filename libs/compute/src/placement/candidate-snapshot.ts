@@ -1,19 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { NodeCapacityRepository, type PlacementNode, type ResourceAmounts } from '@statemesh/nodes';
 import type { CandidateNode } from './placement.types';
 
 const EMPTY_GROUPS: readonly string[] = [];
 
 /**
- * The nodes placement decides among, read from PostgreSQL at most every
- * `maxAgeMs` and shared by every decision of the process. The snapshot may
- * be a little stale; that is safe because a decision only ranks nodes — the
- * reservation itself is a conditional UPDATE that re-checks status,
- * eligibility and free capacity. A lost race marks the snapshot stale so
- * the next decision reads fresh numbers.
+ * The nodes placement decides among, shared by every decision of the
+ * process and read from PostgreSQL again, in the background, once older than
+ * `maxAgeMs`. The snapshot may be a little stale; that is safe because a
+ * decision only ranks nodes — the reservation itself is a conditional UPDATE
+ * that re-checks status, eligibility and free capacity. A lost race marks
+ * the snapshot stale so the next decision waits for fresh numbers.
  */
 @Injectable()
 export class CandidateSnapshot {
+  private readonly logger = new Logger(CandidateSnapshot.name);
   private nodes: CandidateNode[] = [];
   private byId = new Map<string, CandidateNode>();
   private readAt = 0;
@@ -23,7 +24,11 @@ export class CandidateSnapshot {
   constructor(private readonly capacity: NodeCapacityRepository) {}
 
   async current(): Promise<readonly CandidateNode[]> {
-    if (Date.now() - this.readAt > this.maxAgeMs) await this.refresh();
+    // Never read, or invalidated: the decision waits for fresh numbers.
+    if (this.readAt === 0) await this.refresh();
+    // Merely old: decide on it while the next read runs. Reading a large fleet
+    // takes long enough that making every decision wait for it stalls placement.
+    else if (Date.now() - this.readAt > this.maxAgeMs) this.refresh().catch((error: unknown) => this.logger.warn(`reading placement candidates failed: ${String(error)}`));
     return this.nodes;
   }
 

@@ -4,7 +4,9 @@ import { TransactionRunner, isUniqueViolation, type Prisma } from '@statemesh/da
 import { NodeCapacityRepository } from '@statemesh/nodes';
 import { JobEnqueuer } from '@statemesh/queue';
 import { SignalBus } from '@statemesh/redis';
-import { AssignmentIssuer, nodeSignal, vmSignal } from '../assignments/assignment-issuer';
+import { VolumeAttachmentService } from '@statemesh/storage';
+import { volumeSpecOf } from '../volumes-bridge/vm-volume-delivery';
+import { AssignmentIssuer, vmSignal } from '../assignments/assignment-issuer';
 import type { VmStatus } from '../lifecycle/vm-lifecycle.types';
 import { OperationRepository } from '../operations/operation.repository';
 import { VmRepository, type VmWithPorts } from '../vms/vm.repository';
@@ -17,15 +19,22 @@ export const AWAITING_PLACEMENT: readonly VmStatus[] = ['pending', 'unschedulabl
 
 /** How many times a decision is taken again on fresh numbers after every ranked node was lost to races. */
 const FRESH_DECISIONS = 2;
+/** How many times a decision is ranked again because its nodes were only locked by concurrent placements. */
+const MAX_BUSY_RETRIES = 50;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 export type PlacementOutcome = { result: 'placed'; nodeId: string } | { result: 'unschedulable'; message: string } | { result: 'skipped' };
 
 /**
  * Finds a node for a VM and hands it the work. The scheduler (a pure
  * function) ranks the candidates; each reservation is one transaction that
- * takes the capacity with a conditional UPDATE of the node, moves the VM
- * from a waiting status to `scheduled` (guarded by its version, so a
- * duplicate job cannot place it twice) and writes the create-vm assignment.
+ * moves the VM from a waiting status to `scheduled` (guarded by its
+ * version, so a duplicate job cannot place it twice), writes the create-vm
+ * assignment and, last, takes the capacity with a conditional UPDATE of the
+ * node (rolling everything back if the node is full).
  * A node that filled up meanwhile, or an anti-affinity clash, just means the
  * next ranked node. Nothing here can over-commit a node: the database
  * refuses it.
@@ -44,6 +53,7 @@ export class VmPlacementService {
     private readonly issuer: AssignmentIssuer,
     private readonly jobs: JobEnqueuer,
     private readonly signals: SignalBus,
+    private readonly volumes: VolumeAttachmentService,
     private readonly config: AppConfig,
   ) {}
 
@@ -56,22 +66,34 @@ export class VmPlacementService {
   async place(vmId: string, attempt = 0): Promise<PlacementOutcome> {
     let vm = await this.vms.findById(vmId);
     if (!vm || !AWAITING_PLACEMENT.includes(vm.status as VmStatus)) return { result: 'skipped' };
-    const request = placementRequestOf(vm);
+    // A local volume pins the VM to the node its disk is on.
+    const pinnedNodeId = await this.volumes.localPinOf(vm.id);
+    const request = { ...placementRequestOf(vm), ...(pinnedNodeId ? { pinnedNodeId } : {}) };
     let decision: PlacementDecision | undefined;
+    let busyRetries = 0;
     for (let round = 0; round <= FRESH_DECISIONS; round++) {
       decision = this.scheduler.place(request, await this.candidatesFor(request, vm.accountId));
+      let sawBusy = false;
       for (const nodeId of decision.ranked) {
         const outcome = await this.tryReserve(vm, nodeId, decision);
         if (outcome === 'placed') {
           this.snapshot.reserved(nodeId, amountsOf(vm));
-          await this.signals.signalMany([nodeSignal(nodeId), vmSignal(vm.id)]);
+          await this.signals.signal(vmSignal(vm.id));
           return { result: 'placed', nodeId };
         }
         if (outcome === 'vm_moved_on') return { result: 'skipped' };
+        if (outcome === 'node_busy') sawBusy = true;
       }
       if (decision.ranked.length === 0) break;
-      // Every ranked node was taken by concurrent placements: decide again on fresh numbers.
-      this.snapshot.invalidate();
+      if (sawBusy && busyRetries < MAX_BUSY_RETRIES) {
+        // Some ranked nodes were only busy (another placement held them for a moment): rank again, not a fresh round.
+        busyRetries += 1;
+        round -= 1;
+        await pause(2 + Math.random() * 8);
+      } else {
+        // Every ranked node was taken by concurrent placements: decide again on fresh numbers.
+        this.snapshot.invalidate();
+      }
       const fresh = await this.vms.findById(vmId);
       if (!fresh || !AWAITING_PLACEMENT.includes(fresh.status as VmStatus)) return { result: 'skipped' };
       vm = fresh;
@@ -87,7 +109,7 @@ export class VmPlacementService {
    * a placement job lost with a crashed worker — pending or rescheduling
    * VMs that have waited longer than `stuckAfterMs`.
    */
-  async retryWaiting(options: { unschedulable: boolean; stuckAfterMs: number }, limit = 10_000): Promise<number> {
+  async retryWaiting(options: { unschedulable: boolean; stuckAfterMs: number }, limit = 2_000): Promise<number> {
     const now = Date.now();
     const [stuck, unschedulable] = await Promise.all([
       this.vms.waitingForPlacement(['pending', 'rescheduling'], new Date(now - options.stuckAfterMs), limit),
@@ -96,9 +118,9 @@ export class VmPlacementService {
     const waiting = [...stuck, ...unschedulable];
     if (waiting.length === 0) return 0;
     this.snapshot.invalidate();
-    await this.tx.run(async (db) => {
-      for (const { id } of waiting) await this.jobs.enqueue(db, 'placement.place-vm', { vmId: id });
-    });
+    // One job id per VM and sweep: a sweep that runs again while its jobs still wait adds nothing to the queue.
+    const sweep = Math.floor(now / 10_000);
+    await this.tx.run((db) => this.jobs.enqueueMany(db, 'placement.place-vm', waiting.map(({ id }) => ({ payload: { vmId: id }, options: { jobId: `place-${id}-sweep-${sweep}` } }))));
     return waiting.length;
   }
 
@@ -111,11 +133,10 @@ export class VmPlacementService {
     return nodes.map((node) => (taken.has(node.id) ? { ...node, antiAffinityGroups: groups } : node));
   }
 
-  private async tryReserve(vm: VmWithPorts, nodeId: string, decision: PlacementDecision): Promise<'placed' | 'node_full' | 'vm_moved_on'> {
+  private async tryReserve(vm: VmWithPorts, nodeId: string, decision: PlacementDecision): Promise<'placed' | 'node_full' | 'node_busy' | 'vm_moved_on'> {
     const explanation = { ...decision.explanation, chosenNodeId: nodeId, message: placedMessage(nodeId, decision) };
     try {
       return await this.tx.run(async (db) => {
-        if (!(await this.capacity.reserve(nodeId, amountsOf(vm), db))) return 'node_full';
         const generation = vm.generation + 1;
         const moved = await this.vms.changeStatus(
           vm,
@@ -130,15 +151,24 @@ export class VmPlacementService {
           vm.version,
         );
         if (!moved) throw new VmMovedOn();
-        await this.issuer.issue(db, vm, nodeId, 'create-vm', generation, { start: vm.desiredStatus !== 'stopped' });
+        await this.volumes.bindLocalVolumes(vm.id, nodeId, db);
+        const volumes = (await this.volumes.attachedTo(vm.id, db)).map(volumeSpecOf);
+        await this.issuer.issue(db, vm, nodeId, 'create-vm', generation, { start: vm.desiredStatus !== 'stopped', volumes });
         await this.vms.addEvent(
           { vmId: vm.id, accountId: vm.accountId, type: 'status_changed', reason: vm.status === 'rescheduling' ? 'rescheduled' : 'placed', message: explanation.message, actor: 'system:placement' },
           db,
         );
         await this.operations.markRunning(vm.id, ['vm.create', 'vm.start'], db);
+        // Last, so that the node's row stays locked only until the commit: concurrent
+        // placements (binpack sends them to the same node) queue on that lock.
+        const reserved = await this.capacity.reserveUnlessBusy(nodeId, amountsOf(vm), db);
+        if (reserved === 'busy') throw new NodeBusy();
+        if (reserved === 'full') throw new NodeFull();
         return 'placed' as const;
       });
     } catch (error) {
+      if (error instanceof NodeFull) return 'node_full';
+      if (error instanceof NodeBusy) return 'node_busy';
       if (error instanceof VmMovedOn) return 'vm_moved_on';
       // Another VM of the same anti-affinity group took this node first.
       if (isUniqueViolation(error)) return 'node_full';
@@ -170,6 +200,8 @@ export class VmPlacementService {
 }
 
 class VmMovedOn extends Error {}
+class NodeFull extends Error {}
+class NodeBusy extends Error {}
 
 export function placementRequestOf(vm: Pick<VmWithPorts, 'vcpu' | 'memoryMib' | 'rootDiskGib' | 'gpuCount' | 'gpuModel' | 'zone' | 'arch' | 'antiAffinityGroup' | 'placementStrategy'>): PlacementRequest {
   return {

@@ -6,7 +6,7 @@ import { TransactionRunner, type Db, type Operation, type Prisma } from '@statem
 import { NodeCapacityRepository } from '@statemesh/nodes';
 import { JobEnqueuer } from '@statemesh/queue';
 import { SignalBus } from '@statemesh/redis';
-import { AssignmentIssuer, nodeSignal, vmSignal } from '../assignments/assignment-issuer';
+import { AssignmentIssuer, vmSignal } from '../assignments/assignment-issuer';
 import { AssignmentRepository } from '../assignments/assignment.repository';
 import { decideRestart, failureCountAfterFailure, restartDelayMs, type RestartBackoffPolicy } from '../healing/restart-backoff';
 import { transition } from '../lifecycle/vm-state-machine';
@@ -260,7 +260,8 @@ export class VmLifecycleService {
   }
 
   async wake(wake: Wakeups): Promise<void> {
-    await this.signals.signalMany([...[...wake.nodes].map(nodeSignal), ...[...wake.vms].map(vmSignal)]);
+    // Nodes wake on the assignment's own NOTIFY (AgentAssignmentsService); VM waiters through the signal bus.
+    await this.signals.signalMany([...wake.vms].map(vmSignal));
   }
 
   private raced(vm: VmWithPorts): DomainError {

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@statemesh/config';
 import { DomainError, newId, notFound, type FieldError } from '@statemesh/common';
-import { TransactionRunner, isUniqueViolation, type Db } from '@statemesh/database';
+import { TransactionRunner, isUniqueViolation, type Db, type VmPort } from '@statemesh/database';
 import { assertVersion, bigintCursor, pageRequest, toPage, Versioned, type Page } from '@statemesh/http';
 import type { AccountAccess } from '@statemesh/identity';
 import { JobEnqueuer } from '@statemesh/queue';
 import { SignalBus } from '@statemesh/redis';
 import { SecretTemplateError, SecretsService, findSecretReferences } from '@statemesh/secrets';
+import { VolumeAttachmentService } from '@statemesh/storage';
 import { RunwayPolicy } from '@statemesh/wallets';
 import { vmSignal } from '../assignments/assignment-issuer';
 import { ComputeError } from '../compute.errors';
@@ -42,6 +43,7 @@ export class VmsService {
     private readonly placement: VmPlacementService,
     private readonly secrets: SecretsService,
     private readonly runway: RunwayPolicy,
+    private readonly volumes: VolumeAttachmentService,
     private readonly jobs: JobEnqueuer,
     private readonly signals: SignalBus,
     private readonly config: AppConfig,
@@ -61,11 +63,11 @@ export class VmsService {
     const id = newId();
     const fqdn = this.fqdnOf(input.name, id, spec.zone.name);
     try {
-      const operationId = await this.tx.run(async (db) => {
+      const accepted = await this.tx.run(async (db) => {
         // Locks the catalog entries until commit, so an admin cannot retire them under a VM being created.
-        await this.catalog.resolveForVm(catalogRequest(input, access.accountId), db);
+        await this.catalog.lockForVm(spec, db);
         await this.enforceQuota(access.accountId, spec, db);
-        await this.vms.create(
+        const vm = await this.vms.create(
           {
             id,
             accountId: access.accountId,
@@ -93,14 +95,14 @@ export class VmsService {
           },
           db,
         );
-        await this.addPorts(id, input, spec, fqdn, db);
+        const ports = await this.addPorts(id, input, spec, fqdn, db);
         await this.vms.addEvent({ vmId: id, accountId: access.accountId, type: 'action', reason: 'create', message: halted ? 'Created stopped (run strategy halted).' : 'Create requested.', actor }, db);
         const operation = await this.operations.create({ id: newId(), accountId: access.accountId, type: 'vm.create', targetId: id, status: halted ? 'succeeded' : 'pending' }, db);
         if (!halted) await this.jobs.enqueue(db, 'placement.place-vm', { vmId: id });
-        return operation.id;
+        return { vm: { ...vm, ports }, operation };
       });
-      const [vm, operation] = await Promise.all([this.vms.findById(id), this.operations.findInAccount(access.accountId, operationId)]);
-      return { vm: toVmResponse(vm as VmWithPorts), operation: toOperationResponse(operation!) };
+      // Answered from what was written: a new VM has no volumes yet.
+      return { vm: toVmResponse(accepted.vm), operation: toOperationResponse(accepted.operation) };
     } catch (error) {
       if (isUniqueViolation(error, 'vms_accountId_liveName_key')) {
         throw new DomainError(VmsErrors['vm.name_taken'], `The account already has a VM named ${input.name}.`, {}, [
@@ -135,12 +137,13 @@ export class VmsService {
   async list(access: AccountAccess, query: VmListQueryDto): Promise<Page<VmResponseDto>> {
     const request = pageRequest(query);
     const rows = await this.vms.list({ accountId: access.accountId, status: query.status, zone: query.zone, name: query.name }, request);
-    return toPage(rows, request, (row) => row.id, (row) => toVmResponse(row));
+    const page = toPage(rows, request, (row) => row.id, (row) => row);
+    return { items: await Promise.all(page.items.map((row) => this.render(row))), nextCursor: page.nextCursor };
   }
 
   async get(access: AccountAccess, vmId: string): Promise<Versioned<VmResponseDto>> {
     const vm = await this.owned(access, vmId);
-    return new Versioned(toVmResponse(vm), vm.version);
+    return new Versioned(await this.render(vm), vm.version);
   }
 
   /** Renames (the entrypoints follow), relabels or changes the run strategy, at the version the caller read. */
@@ -183,7 +186,7 @@ export class VmsService {
     assertVersion(expectedVersion, vm.version);
     if (action === 'start') await this.assertRunway(access.accountId, vm.instanceType, vm.ports);
     const result = await this.lifecycle.act(vm, action, actor);
-    return { vm: toVmResponse(result.vm), operation: toOperationResponse(result.operation) };
+    return { vm: await this.render(result.vm), operation: toOperationResponse(result.operation) };
   }
 
   async events(access: AccountAccess, vmId: string, query: { limit?: number; cursor?: string }): Promise<Page<VmEventDto>> {
@@ -204,7 +207,7 @@ export class VmsService {
       for (;;) {
         const vm = await this.vms.findById(vmId);
         if (!vm || vm.accountId !== access.accountId || (vm.deletedAt !== null && status !== 'deleted')) throw notFound('VM');
-        if (vm.status === status) return toVmResponse(vm);
+        if (vm.status === status) return this.render(vm);
         const remaining = deadline - Date.now();
         if (remaining <= 0 || abort?.aborted) {
           throw new DomainError(VmsErrors['vm.wait_timeout'], `The VM is ${vm.status}, not ${status}, after ${timeoutSeconds} s.`, { currentStatus: vm.status });
@@ -215,6 +218,12 @@ export class VmsService {
     } finally {
       listener.close();
     }
+  }
+
+  /** The VM as clients see it, with the ids of its attached volumes. */
+  private async render(vm: VmWithPorts): Promise<VmResponseDto> {
+    const volumes = vm.deletedAt ? [] : await this.volumes.attachedTo(vm.id);
+    return toVmResponse(vm, volumes.map((volume) => volume.id));
   }
 
   async owned(access: AccountAccess, vmId: string): Promise<VmWithPorts> {
@@ -262,10 +271,13 @@ export class VmsService {
     await this.quotas.assertFits(accountId, { vms: 1, vcpu: spec.instanceType.vcpu, memoryMib: spec.instanceType.memoryMib }, db);
   }
 
-  private async addPorts(vmId: string, input: CreateVmDto, spec: ResolvedVmCatalog, fqdn: string, db: Db): Promise<void> {
+  private async addPorts(vmId: string, input: CreateVmDto, spec: ResolvedVmCatalog, fqdn: string, db: Db): Promise<VmPort[]> {
+    const ports: VmPort[] = [];
     for (const port of input.ports ?? []) {
       if (port.protocol !== 'udp') {
-        await this.vms.addPort({ vmId, protocol: port.protocol, targetPort: port.targetPort, zone: spec.zone.name, fqdn }, db);
+        const added = { vmId, protocol: port.protocol, targetPort: port.targetPort, zone: spec.zone.name, fqdn };
+        await this.vms.addPort(added, db);
+        ports.push({ ...added, publicPort: null });
         continue;
       }
       let claimed: number | null = null;
@@ -277,7 +289,9 @@ export class VmsService {
       if (claimed === null) {
         throw new DomainError(VmsErrors['entrypoint.udp_pool_exhausted'], `Every public UDP port of zone ${spec.zone.name} (${spec.zone.udpPortMin}-${spec.zone.udpPortMax}) is taken.`);
       }
+      ports.push({ vmId, protocol: 'udp', targetPort: port.targetPort, zone: spec.zone.name, fqdn, publicPort: claimed });
     }
+    return ports;
   }
 
   private fqdnOf(name: string, id: string, zone: string): string {

@@ -1,5 +1,6 @@
 import { BadRequestException, HttpException, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { CommonErrors, DomainError, defineErrors } from '@statemesh/common';
+import { Prisma } from '@statemesh/database';
 import { ProblemFilter } from './problem.filter';
 
 function hostFor(url = '/v1/things?x=1') {
@@ -43,6 +44,16 @@ describe('ProblemFilter', () => {
       requestId: 'req-1',
       current: 'running',
     });
+  });
+
+  it('answers 503 with Retry-After when the database was too busy to finish the request', () => {
+    const { host, sent, problem } = hostFor();
+    const busy = new Prisma.PrismaClientKnownRequestError('Transaction API error: Unable to start a transaction in the given time.', { code: 'P2028', clientVersion: 'test' });
+    filter.catch(busy, host);
+    expect(sent.status).toBe(503);
+    expect(sent.headers['retry-after']).toBe('1');
+    expect(problem()).toMatchObject({ code: 'service.unavailable', status: 503 });
+    expect(problem().errorId).toBeUndefined();
   });
 
   it('turns unknown errors into a 500 with an errorId and no internals', () => {

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import { CommonErrors, DomainError, newId, type DefinedError } from '@statemesh/common';
-import { isRecordNotFound, isUniqueViolation } from '@statemesh/database';
+import { isRecordNotFound, isTransientDatabaseFailure, isUniqueViolation } from '@statemesh/database';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, problemTypeUri, type Problem } from './problem';
 
@@ -44,7 +44,10 @@ export class ProblemFilter implements ExceptionFilter {
     const request = context.getRequest<FastifyRequest>();
     const reply = context.getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request);
-    if (problem.status >= 500) {
+    if (problem.status === 503) {
+      this.logger.warn({ requestId: request.id, err: exception }, `busy on ${request.method} ${request.routeOptions?.url ?? 'unknown route'}; answered 503`);
+      reply.header('retry-after', '1');
+    } else if (problem.status >= 500) {
       this.logger.error(
         { errorId: problem.errorId, requestId: request.id, err: exception },
         `unhandled error ${problem.errorId} on ${request.method} ${request.routeOptions?.url ?? 'unknown route'}`,
@@ -76,6 +79,10 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (isRecordNotFound(exception)) {
       return base(CommonErrors['resource.not_found'], 'The resource was not found.');
+    }
+    if (isTransientDatabaseFailure(exception)) {
+      // Nothing was committed: the client may retry (with the same Idempotency-Key).
+      return base(CommonErrors['service.unavailable'], 'The service is busy and did not complete the request; retry it shortly.');
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       return this.fromHttpException(exception, request, base);

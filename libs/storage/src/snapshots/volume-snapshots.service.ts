@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommonErrors, DomainError, newId, notFound } from '@statemesh/common';
-import { PrismaService, type Db, type VolumeSnapshot } from '@statemesh/database';
+import { PrismaService, TransactionRunner, type Db, type VolumeSnapshot } from '@statemesh/database';
 import { Versioned, assertVersion, pageRequest, toPage, type Page } from '@statemesh/http';
 import type { AccountAccess } from '@statemesh/identity';
 import { StorageErrors } from '../storage.errors';
 import { notAvailable } from '../volumes/volume-attachment.service';
+import { VOLUME_ATTACHMENT_NOTIFIER, type VolumeAttachmentNotifier } from '../volumes/volume-attachment.notifier';
 import { VolumeRepository } from '../volumes/volume.repository';
 import type { CreateVolumeSnapshotDto, VolumeSnapshotListQueryDto, VolumeSnapshotResponseDto } from './dto/volume-snapshot.dto';
 import { toVolumeSnapshotResponse } from './volume-snapshot.mapper';
@@ -32,12 +33,20 @@ export class VolumeSnapshotsService {
     private readonly snapshots: VolumeSnapshotRepository,
     private readonly volumes: VolumeRepository,
     private readonly prisma: PrismaService,
+    private readonly transactions: TransactionRunner,
+    @Inject(VOLUME_ATTACHMENT_NOTIFIER) private readonly notifier: VolumeAttachmentNotifier,
   ) {}
 
   async create(access: AccountAccess, volumeId: string, input: CreateVolumeSnapshotDto): Promise<Versioned<VolumeSnapshotResponseDto>> {
     const volume = await this.volumes.findLive(access.accountId, volumeId);
     if (!volume) throw notFound('Volume');
-    return versioned(await this.recordSnapshot({ accountId: access.accountId, volumeId, name: input.name ?? null }));
+    const snapshot = await this.transactions.run(async (tx) => {
+      const recorded = await this.recordSnapshot({ accountId: access.accountId, volumeId, name: input.name ?? null }, tx);
+      // A local volume's snapshot is taken by its node (a VM snapshot hands its node that work itself).
+      if (recorded.status === 'creating') await this.notifier.snapshotCreating(recorded, volume, tx);
+      return recorded;
+    });
+    return versioned(snapshot);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Db, Volume } from '@statemesh/database';
+import type { Db, Volume, VolumeSnapshot } from '@statemesh/database';
 
 /** Injection token of the VolumeAttachmentNotifier. */
 export const VOLUME_ATTACHMENT_NOTIFIER = Symbol('VolumeAttachmentNotifier');
@@ -19,12 +19,42 @@ export interface VolumeAttachmentNotifier {
   attached(volume: Volume, vmId: string, db: Db): Promise<void>;
   detached(volume: Volume, vmId: string, db: Db): Promise<void>;
   resized(volume: Volume, vmId: string, db: Db): Promise<void>;
+  /** A volume was created `creating`: a node must fill it from its source (image, URL, snapshot on a node). */
+  volumeCreating(volume: Volume, db: Db): Promise<void>;
+  /** A snapshot of a local volume was recorded `creating`: the volume's node must take it. */
+  snapshotCreating(snapshot: VolumeSnapshot, volume: Volume, db: Db): Promise<void>;
 }
 
-/** The default: records only. Used until the compute context provides delivery. */
+/**
+ * The notifier storage injects: it forwards to the delivery the compute
+ * context connects at start-up (`connect`), and records only (does nothing
+ * more) in a process where none is connected.
+ */
 @Injectable()
-export class NoopVolumeAttachmentNotifier implements VolumeAttachmentNotifier {
-  async attached(): Promise<void> {}
-  async detached(): Promise<void> {}
-  async resized(): Promise<void> {}
+export class VolumeAttachmentRelay implements VolumeAttachmentNotifier {
+  private delivery: VolumeAttachmentNotifier | undefined;
+
+  connect(delivery: VolumeAttachmentNotifier): void {
+    this.delivery = delivery;
+  }
+
+  async attached(volume: Volume, vmId: string, db: Db): Promise<void> {
+    await this.delivery?.attached(volume, vmId, db);
+  }
+
+  async detached(volume: Volume, vmId: string, db: Db): Promise<void> {
+    await this.delivery?.detached(volume, vmId, db);
+  }
+
+  async resized(volume: Volume, vmId: string, db: Db): Promise<void> {
+    await this.delivery?.resized(volume, vmId, db);
+  }
+
+  async volumeCreating(volume: Volume, db: Db): Promise<void> {
+    await this.delivery?.volumeCreating(volume, db);
+  }
+
+  async snapshotCreating(snapshot: VolumeSnapshot, volume: Volume, db: Db): Promise<void> {
+    await this.delivery?.snapshotCreating(snapshot, volume, db);
+  }
 }

@@ -77,7 +77,8 @@ export class VolumesService {
     const id = newId();
     const credentialsSecret = input.s3 ? await this.storeS3Credentials(access, id, input.s3) : null;
     try {
-      const volume = await this.volumes.create({
+      const volume = await this.transactions.run(async (tx) => {
+        const created = await this.volumes.create({
         id,
         accountId: access.accountId,
         name: input.name,
@@ -96,6 +97,10 @@ export class VolumesService {
         sourceAddresses: source.addresses,
         labels: input.labels ?? {},
         status: plan.status,
+      }, tx);
+        // A volume filled from a source is filled by a node agent: hand that work over in the same transaction.
+        if (created.status === 'creating') await this.notifier.volumeCreating(created, tx);
+        return created;
       });
       return versioned(volume);
     } catch (error) {

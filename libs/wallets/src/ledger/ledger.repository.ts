@@ -43,9 +43,124 @@ export interface BalanceMismatchRow {
   ledgerBalance: bigint;
 }
 
+/** What `postStaged` wrote. */
+export interface StagedPostingResult {
+  transactions: number;
+  entries: number;
+  /** Per entry role, how many entries left their wallet below zero. */
+  belowZeroByRole: Map<string | null, number>;
+}
+
 @Injectable()
 export class LedgerRepository {
   constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Creates, for the rest of the database transaction, the tables a batch
+   * computed in SQL is staged in before `postStaged` writes it:
+   * - `ledger_staged_transactions`: one row per transaction, `ord` its place in the batch;
+   * - `ledger_staged_postings`: its postings in `position` order, each naming an
+   *   account's wallet (`account_id`) or a platform wallet (`platform_wallet`).
+   */
+  async createStaging(tx: Prisma.TransactionClient): Promise<void> {
+    await tx.$executeRaw`
+      CREATE TEMP TABLE ledger_staged_transactions (
+        id text PRIMARY KEY, ord int NOT NULL, type "LedgerTransactionType" NOT NULL, description text NOT NULL, actor text NOT NULL,
+        reference text NOT NULL, metadata jsonb, created_at timestamptz(3) NOT NULL
+      ) ON COMMIT DROP`;
+    await tx.$executeRaw`
+      CREATE TEMP TABLE ledger_staged_postings (
+        transaction_id text NOT NULL, position int NOT NULL, account_id text, platform_wallet text, amount bigint NOT NULL, role text,
+        CHECK ((account_id IS NULL) <> (platform_wallet IS NULL))
+      ) ON COMMIT DROP`;
+  }
+
+  /**
+   * Staged postings whose account has no wallet: the account ids, at most
+   * `limit`. Called first, once the batch is staged: it also gathers the
+   * planner statistics of the staging tables.
+   */
+  async stagedAccountsWithoutWallet(limit: number, tx: Prisma.TransactionClient): Promise<string[]> {
+    await tx.$executeRaw`ANALYZE ledger_staged_transactions, ledger_staged_postings`;
+    const rows = await tx.$queryRaw<Array<{ accountId: string }>>`
+      SELECT a.account_id AS "accountId"
+      FROM (SELECT DISTINCT account_id FROM ledger_staged_postings WHERE account_id IS NOT NULL) a
+      LEFT JOIN wallets w ON w."accountId" = a.account_id
+      WHERE w.id IS NULL
+      LIMIT ${limit}`;
+    return rows.map((row) => row.accountId);
+  }
+
+  /**
+   * Staged transactions that do not balance — fewer than two postings, a zero
+   * posting, a non-zero sum — and postings of no staged transaction.
+   */
+  async stagedUnbalanced(limit: number, tx: Prisma.TransactionClient): Promise<Array<{ transactionId: string; sum: bigint; postings: number }>> {
+    // A full join, so the planner hashes both sides instead of looping over one for the first match.
+    const rows = await tx.$queryRaw<Array<{ transactionId: string; sum: string; postings: number }>>`
+      SELECT coalesce(t.id, p.transaction_id) AS "transactionId", coalesce(p.sum, 0)::text AS sum, coalesce(p.postings, 0)::int AS postings
+      FROM ledger_staged_transactions t
+      FULL JOIN (SELECT transaction_id, sum(amount) AS sum, count(*) AS postings, bool_or(amount = 0) AS zero
+                 FROM ledger_staged_postings GROUP BY transaction_id) p ON p.transaction_id = t.id
+      WHERE t.id IS NULL OR p.transaction_id IS NULL OR p.postings < 2 OR p.sum <> 0 OR p.zero
+      LIMIT ${limit}`;
+    return rows.map((row) => ({ transactionId: row.transactionId, sum: BigInt(row.sum), postings: Number(row.postings) }));
+  }
+
+  /**
+   * Writes the staged batch with a constant number of statements, whatever
+   * its size: the transactions (in reference order, as `insertTransactions`),
+   * a lock on every wallet touched (in id order, as `WalletRepository.applyChanges`),
+   * then one statement that moves each wallet's balance by its net change and
+   * inserts every entry — ids taken from the sequence while the wallets are
+   * locked and given out in batch order (transaction `ord`, then posting
+   * `position`), each entry with its wallet's balance right after it.
+   * Returns null when a staged reference is already in the ledger, before
+   * any entry is written; the caller's transaction must then roll back.
+   */
+  async postStaged(tx: Prisma.TransactionClient): Promise<StagedPostingResult | null> {
+    const staged = await tx.$queryRaw<Array<{ count: number }>>`SELECT count(*)::int AS count FROM ledger_staged_transactions`;
+    const expected = Number(staged[0].count);
+    const transactions = await tx.$executeRaw`
+      INSERT INTO ledger_transactions (id, type, description, actor, reference, metadata, "createdAt")
+      SELECT id, type, description, actor, reference, metadata, created_at FROM ledger_staged_transactions
+      ORDER BY reference
+      ON CONFLICT (reference) DO NOTHING`;
+    if (transactions !== expected) return null;
+    await tx.$executeRaw`
+      CREATE TEMP TABLE ledger_staged_entries ON COMMIT DROP AS
+      SELECT p.transaction_id, coalesce(w.id, p.platform_wallet) AS wallet_id, p.amount, p.role, t.created_at,
+             row_number() OVER (ORDER BY t.ord, p.position) AS n
+      FROM ledger_staged_postings p
+      JOIN ledger_staged_transactions t ON t.id = p.transaction_id
+      LEFT JOIN wallets w ON w."accountId" = p.account_id`;
+    await tx.$queryRaw`
+      SELECT count(*)::int AS count FROM (
+        SELECT 1 FROM wallets WHERE id IN (SELECT wallet_id FROM ledger_staged_entries) ORDER BY id FOR UPDATE
+      ) locked`;
+    const rows = await tx.$queryRaw<Array<{ role: string | null; entries: number; belowZero: number }>>`
+      WITH net AS (
+        SELECT wallet_id, sum(amount) AS change FROM ledger_staged_entries GROUP BY wallet_id
+      ), updated AS (
+        UPDATE wallets AS w SET balance = w.balance + net.change, version = w.version + 1, "updatedAt" = now()
+        FROM net WHERE w.id = net.wallet_id
+        RETURNING w.id, w.balance
+      ), ids AS (
+        SELECT id, row_number() OVER (ORDER BY id) AS n
+        FROM (SELECT nextval(pg_get_serial_sequence('ledger_entries', 'id')) AS id
+              FROM generate_series(1, (SELECT count(*) FROM ledger_staged_entries))) allocated
+      ), inserted AS (
+        INSERT INTO ledger_entries (id, "transactionId", "walletId", amount, "balanceAfter", role, "createdAt")
+        SELECT ids.id, e.transaction_id, e.wallet_id, e.amount,
+               u.balance - sum(e.amount) OVER (PARTITION BY e.wallet_id) + sum(e.amount) OVER (PARTITION BY e.wallet_id ORDER BY e.n),
+               e.role, e.created_at
+        FROM ledger_staged_entries e JOIN ids ON ids.n = e.n JOIN updated u ON u.id = e.wallet_id
+        RETURNING role, "balanceAfter"
+      )
+      SELECT role, count(*)::int AS entries, (count(*) FILTER (WHERE "balanceAfter" < 0))::int AS "belowZero" FROM inserted GROUP BY role`;
+    const entries = rows.reduce((total, row) => total + Number(row.entries), 0);
+    return { transactions, entries, belowZeroByRole: new Map(rows.map((row) => [row.role, Number(row.belowZero)])) };
+  }
 
   /**
    * Inserts the transactions whose reference is new and returns the ids of

@@ -1,18 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  closedPeriodsSince,
-  initialSettledUntil,
-  planPeriodSettlement,
-  tenantSettlements,
-  type PlannedLine,
-  type SettlementPeriod,
-} from '@statemesh/billing';
+import { closedPeriodsSince, initialSettledUntil, planPeriodSettlement, type SettlementPeriod } from '@statemesh/billing';
 import { newId } from '@statemesh/common';
 import { AppConfig } from '@statemesh/config';
 import { TransactionRunner, type Prisma } from '@statemesh/database';
 import { LedgerService } from '../ledger/ledger.service';
 import { PricingService } from '../pricing/pricing.service';
-import { SettlementRepository, type NewSettlementLine } from './settlement.repository';
+import { SettlementRepository } from './settlement.repository';
+import { PhaseTimer, type PhaseTimes, type StepClock } from './phase-timer';
 import type { UsageSource } from './usage-source';
 import { VmUsageSource } from './vm-usage.source';
 
@@ -30,6 +24,8 @@ export interface PeriodOutcome {
   chargedMicro: bigint;
   /** Tenants whose balance is below zero after this period. */
   tenantsInArrears: number;
+  /** Wall-clock time of each step of the period's settlement, commit included. */
+  phases: PhaseTimes;
 }
 
 export interface SettlementRun {
@@ -91,71 +87,67 @@ export class SettlementService {
     await this.settlement.ensureCursor(source.kind, start);
   }
 
-  private settleNextPeriod(source: UsageSource, now: Date): Promise<PeriodOutcome | 'busy' | 'caught_up'> {
-    return this.transactions.run(
+  private async settleNextPeriod(source: UsageSource, now: Date): Promise<PeriodOutcome | 'busy' | 'caught_up'> {
+    const timer = new PhaseTimer();
+    const outcome = await this.transactions.run(
       async (tx) => {
         const settledUntil = await this.settlement.lockCursor(source.kind, tx);
+        timer.mark('lock cursor');
         if (settledUntil === null) return 'busy';
         const [period] = closedPeriodsSince(settledUntil, now, this.config.settlement.periodSeconds, 1);
         if (!period) return 'caught_up';
-        const outcome = await this.settlePeriod(source, period, tx);
+        const outcome = await this.settlePeriod(source, period, tx, timer);
         await this.settlement.advanceCursor(source.kind, period.end, tx);
+        timer.mark('advance cursor');
         return outcome;
       },
       { timeoutMs: 10 * 60_000 },
     );
+    if (typeof outcome === 'string') return outcome;
+    timer.mark('commit');
+    return { ...outcome, phases: timer.phases() };
   }
 
-  private async settlePeriod(source: UsageSource, period: SettlementPeriod, tx: Prisma.TransactionClient): Promise<PeriodOutcome> {
+  private async settlePeriod(source: UsageSource, period: SettlementPeriod, tx: Prisma.TransactionClient, timer: StepClock): Promise<Omit<PeriodOutcome, 'phases'>> {
     const prices = await this.pricing.priceListAt(period.start);
     if (!prices) this.logger.warn(`no price list in effect at ${period.start.toISOString()}: ${source.kind} usage of that period is recorded at no charge`);
     const periodSeconds = Math.round((period.end.getTime() - period.start.getTime()) / 1000);
-    const usages = await source.meter(period, prices ?? { instanceTypePerHour: new Map(), publicUdpPortPerHour: 0n }, tx);
-    const planned = planPeriodSettlement(usages, prices?.platformFeeBps ?? 0, periodSeconds);
+    const usagePrices = prices ?? { instanceTypePerHour: new Map(), publicUdpPortPerHour: 0n };
+    const feeBps = prices?.platformFeeBps ?? 0;
+    await this.settlement.createWorkspace(periodSeconds, feeBps, tx);
+    await this.ledger.createStaging(tx);
+    timer.mark('price list, workspace');
 
-    const transactionIdOf = new Map(tenantSettlements(planned).map((tenant) => [tenant.tenantAccountId, newId()]));
-    const lines: NewSettlementLine[] = planned.map((line) => ({
-      id: newId(),
-      line,
-      transactionId: line.chargeMicro > 0n ? transactionIdOf.get(line.tenantAccountId)! : null,
-    }));
-    const inserted = await this.settlement.insertLines(lines, period.start, period.end, tx);
-    // Only lines settled now are charged: one already settled (its resource and
-    // period are the unique key) has been paid for by the transaction that wrote it.
-    const fresh = inserted.size === lines.length ? lines : lines.filter((line) => inserted.has(line.id));
-    if (fresh.length !== lines.length) this.logger.warn(`${lines.length - fresh.length} ${source.kind} line(s) of ${period.start.toISOString()} were already settled; not charged again`);
-    await this.settlement.insertParts(fresh, period.start, tx);
+    if (source.stage) {
+      await source.stage(period, usagePrices, tx);
+    } else {
+      const usages = await source.meter(period, usagePrices, tx);
+      planPeriodSettlement(usages, feeBps, periodSeconds); // refuses usage the plan would refuse
+      await this.settlement.stageUsages(usages, tx);
+    }
+    timer.mark('meter and price usage (sql)');
+    const settled = await this.settlement.discardSettled(period.start, tx);
+    if (settled > 0) this.logger.warn(`${settled} ${source.kind} line(s) of ${period.start.toISOString()} were already settled; not charged again`);
+    timer.mark('skip lines already settled');
+    const lines = await this.settlement.planLines(newId().slice(0, 9), tx);
+    timer.mark('plan lines (sql)');
+    await this.settlement.insertLines(period.start, period.end, tx);
+    timer.mark('insert lines');
+    await this.settlement.insertParts(period.start, tx);
+    timer.mark('insert line parts');
 
-    const tenants = tenantSettlements(fresh.map((line): PlannedLine => line.line));
-    const results = await this.ledger.postTransactions(
-      tx,
-      tenants.map((tenant) => ({
-        id: transactionIdOf.get(tenant.tenantAccountId)!,
-        type: 'settlement' as const,
-        description: `Usage ${period.start.toISOString()} – ${period.end.toISOString()}: ${tenant.lineCount} ${source.kind}${tenant.lineCount === 1 ? '' : 's'}`,
-        actor: 'system:settlement',
-        reference: `settlement:${source.kind}:${period.start.toISOString()}:${tenant.tenantAccountId}`,
-        metadata: { source: source.kind, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString(), resources: tenant.lineCount },
-        postings: tenant.postings,
-        overdraft: 'allow' as const,
-      })),
-    );
-    const repeated = results.find((result) => !result.created);
-    if (repeated) throw new Error(`settlement reference ${repeated.transaction.reference} was already posted; rolling the period back`);
-
-    const tenantsInArrears = results.filter((result) => {
-      const tenantEntry = result.transaction.entries.find((entry) => entry.role === 'usage_charge');
-      return tenantEntry !== undefined && tenantEntry.balanceAfter < 0n;
-    }).length;
-    const chargedMicro = tenants.reduce((total, tenant) => total + tenant.chargeMicro, 0n);
+    const staged = await this.settlement.stageTenantSettlements(source.kind, period, new Date(), tx);
+    timer.mark('plan ledger transactions (sql)');
+    const posted = await this.ledger.postStaged(tx, timer);
+    const tenantsInArrears = posted.belowZeroByRole.get('usage_charge') ?? 0;
     if (tenantsInArrears > 0) this.logger.warn(`${tenantsInArrears} account(s) below zero after settling ${source.kind} usage of ${period.start.toISOString()}`);
     return {
       source: source.kind,
       periodStart: period.start,
       periodEnd: period.end,
-      lines: fresh.length,
-      transactions: results.length,
-      chargedMicro,
+      lines,
+      transactions: staged.transactions,
+      chargedMicro: staged.chargedMicro,
       tenantsInArrears,
     };
   }

@@ -12,4 +12,11 @@ export interface UsageSource {
   earliestUsage(): Promise<Date | null>;
   /** Every resource's usage in the period, read inside the settling transaction. */
   meter(period: SettlementPeriod, prices: VmPeriodPrices, tx: Prisma.TransactionClient): Promise<ResourcePeriodUsage[]>;
+  /**
+   * Optional, for large fleets: the same usage as `meter`, written by SQL
+   * straight into the settling transaction's `settlement_usage` table
+   * (`SettlementRepository.createWorkspace`) instead of travelling through
+   * the process. Settlement prefers it when present.
+   */
+  stage?(period: SettlementPeriod, prices: VmPeriodPrices, tx: Prisma.TransactionClient): Promise<void>;
 }

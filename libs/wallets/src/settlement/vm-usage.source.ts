@@ -15,6 +15,7 @@ export class VmUsageSource implements UsageSource {
     return this.usage.earliestStatusChange();
   }
 
+  /** The reference metering, in TypeScript over each VM's and node's history (`vmPeriodUsage`). */
   async meter(period: SettlementPeriod, prices: VmPeriodPrices, tx: Prisma.TransactionClient): Promise<ResourcePeriodUsage[]> {
     const nodes = await this.usage.nodesInPeriod(period.start, period.end, tx);
     const operatorOfNode = new Map(nodes.map((node) => [node.nodeId, node.operatorAccountId]));
@@ -25,5 +26,10 @@ export class VmUsageSource implements UsageSource {
     }
     const vms = await this.usage.vmsInPeriod(period.start, period.end, tx);
     return vms.map((vm) => vmPeriodUsage(vm, unreachableByNode, operatorOfNode, prices, period.start, period.end));
+  }
+
+  /** The same rules in one SQL statement, for settlement at fleet scale. */
+  async stage(period: SettlementPeriod, prices: VmPeriodPrices, tx: Prisma.TransactionClient): Promise<void> {
+    await this.usage.stageUsage(period.start, period.end, prices, tx);
   }
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "assignments" ADD COLUMN     "volumeId" TEXT,
+ALTER COLUMN "vmId" DROP NOT NULL;
