@@ -4,6 +4,44 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
+export type AccountImagePage = {
+    items: Array<AccountImageResponseDto>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page.
+     */
+    nextCursor: string | null;
+};
+
+export type AccountImageResponseDto = {
+    /**
+     * The account that owns the image; only it sees and uses it.
+     */
+    accountId: string;
+    arch: 'x86_64' | 'arm64';
+    createdAt: string;
+    displayName: string;
+    /**
+     * Whether new VMs may use the image.
+     */
+    enabled: boolean;
+    /**
+     * Smallest root disk a VM with this image may have, GiB.
+     */
+    minDiskGib: number;
+    name: string;
+    osFamily: string;
+    osVersion: string;
+    /**
+     * Where node agents fetch the image from.
+     */
+    sourceUrl: string | null;
+    /**
+     * The VM it was captured from.
+     */
+    sourceVmId: string | null;
+    updatedAt: string;
+};
+
 export type AccountPage = {
     items: Array<AccountResponseDto>;
     /**
@@ -65,6 +103,10 @@ export type AgentSettingsDto = {
      * Prove presence once per interval.
      */
     proofIntervalSeconds: number;
+    /**
+     * Self-fencing: after this long without reaching the API the agent stops every VM of the node (they are rescheduled elsewhere).
+     */
+    selfFenceAfterSeconds: number;
     /**
      * Silence for this long makes the node unreachable.
      */
@@ -176,6 +218,14 @@ export type BalanceMismatchDto = {
     walletId: string;
 };
 
+export type CaptureImageDto = {
+    displayName?: string;
+    /**
+     * Lowercase letters, digits, dots and inner hyphens; unique among all images (public ones included).
+     */
+    name: string;
+};
+
 export type CreateApiTokenDto = {
     /**
      * When the token stops working; never, if omitted.
@@ -282,6 +332,10 @@ export type CreateVmDto = {
      */
     cloudInit?: string;
     /**
+     * Checked by the node agent while the VM runs: the VM is routed only while healthy (not before its first passing check), and restarted per run strategy when unhealthy.
+     */
+    healthCheck?: HealthCheckDto;
+    /**
      * A name from GET /v1/images.
      */
     image: string;
@@ -308,6 +362,10 @@ export type CreateVmDto = {
      */
     placementStrategy?: 'binpack' | 'spread';
     ports?: Array<VmPortDto>;
+    /**
+     * Restart the VM on a cron schedule; a transient VM is reset (its root-disk changes discarded).
+     */
+    restartSchedule?: RestartScheduleDto;
     /**
      * Root disk size; defaults to the image’s minimum. The root disk is bound to the node: put data that must survive on volumes.
      */
@@ -731,6 +789,26 @@ export type GpuDto = {
     model: string;
 };
 
+export type HealthCheckDto = {
+    /**
+     * Seconds between checks.
+     */
+    intervalSeconds?: number;
+    /**
+     * For `http` checks (default `/`).
+     */
+    path?: string;
+    port: number;
+    /**
+     * `tcp`: the port accepts a connection; `http`: `GET path` answers 2xx or 3xx.
+     */
+    type: 'tcp' | 'http';
+    /**
+     * Failed checks in a row that make the VM unhealthy.
+     */
+    unhealthyThreshold?: number;
+};
+
 export type HeartbeatAckDto = {
     /**
      * Eligible for placement in the current epoch.
@@ -772,6 +850,10 @@ export type HeartbeatUsageDto = {
 };
 
 export type HeartbeatVmDto = {
+    /**
+     * The placement generation of the copy the node holds (from its create-vm assignment).
+     */
+    generation?: number;
     id: string;
     /**
      * What the hypervisor said, for failures.
@@ -1374,6 +1456,26 @@ export type ReplaceSecretDto = {
     value: string;
 };
 
+export type RestartScheduleDto = {
+    /**
+     * A cron expression (5 fields, or 6 with seconds first).
+     */
+    cron: string;
+    /**
+     * An IANA time zone the expression is read in.
+     */
+    timeZone: string;
+};
+
+export type RestartScheduleResponseDto = {
+    cron: string;
+    /**
+     * The next scheduled restart (transient VMs: reset).
+     */
+    nextRunAt: string | null;
+    timeZone: string;
+};
+
 export type RootDiskDto = {
     /**
      * The root disk lives and dies with the node: if the node is lost, the VM comes back elsewhere with a fresh root disk. Keep data on volumes.
@@ -1567,6 +1669,10 @@ export type UpdateVmDto = {
      * A new name; the VM’s entrypoint names change with it.
      */
     name?: string;
+    /**
+     * A new restart schedule; null removes it.
+     */
+    restartSchedule?: RestartScheduleDto | null;
     runStrategy?: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
 };
 
@@ -1703,6 +1809,11 @@ export type VmResponseDto = {
      * Whether the VM has cloud-init user data (the template is not returned).
      */
     hasCloudInit: boolean;
+    healthCheck: HealthCheckDto | null;
+    /**
+     * False while the health check fails or has not passed yet: the VM’s entrypoints are not routed. Always true without a health check.
+     */
+    healthy: boolean;
     /**
      * Lowercase [a-z0-9]; part of the entrypoint names.
      */
@@ -1719,6 +1830,7 @@ export type VmResponseDto = {
     placement: VmPlacementDto | null;
     placementStrategy: 'binpack' | 'spread';
     ports: Array<VmPortDto>;
+    restartSchedule: RestartScheduleResponseDto | null;
     rootDisk: RootDiskDto;
     runStrategy: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
     sshKeys: Array<string>;
@@ -1766,6 +1878,10 @@ export type VmSnapshotResponseDto = {
 };
 
 export type VmStatusReportDto = {
+    /**
+     * The result of the VM’s health check, for VMs that have one: false withdraws its entrypoints (and restarts it per run strategy), true routes them again.
+     */
+    healthy?: boolean;
     /**
      * Why, for failures.
      */
@@ -4232,6 +4348,142 @@ export type UsageEarningsResponses = {
 
 export type UsageEarningsResponse = UsageEarningsResponses[keyof UsageEarningsResponses];
 
+export type AccountImagesListData = {
+    body?: never;
+    path: {
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/v1/accounts/{accountId}/images';
+};
+
+export type AccountImagesListErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AccountImagesListError = AccountImagesListErrors[keyof AccountImagesListErrors];
+
+export type AccountImagesListResponses = {
+    200: AccountImagePage;
+};
+
+export type AccountImagesListResponse = AccountImagesListResponses[keyof AccountImagesListResponses];
+
+export type AccountImagesDeleteData = {
+    body?: never;
+    path: {
+        name: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/images/{name}';
+};
+
+export type AccountImagesDeleteErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AccountImagesDeleteError = AccountImagesDeleteErrors[keyof AccountImagesDeleteErrors];
+
+export type AccountImagesDeleteResponses = {
+    204: void;
+};
+
+export type AccountImagesDeleteResponse = AccountImagesDeleteResponses[keyof AccountImagesDeleteResponses];
+
+export type AccountImagesGetData = {
+    body?: never;
+    path: {
+        name: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/images/{name}';
+};
+
+export type AccountImagesGetErrors = {
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AccountImagesGetError = AccountImagesGetErrors[keyof AccountImagesGetErrors];
+
+export type AccountImagesGetResponses = {
+    200: AccountImageResponseDto;
+};
+
+export type AccountImagesGetResponse = AccountImagesGetResponses[keyof AccountImagesGetResponses];
+
 export type MembersListData = {
     body?: never;
     path: {
@@ -5811,6 +6063,58 @@ export type VmsEventsResponses = {
 };
 
 export type VmsEventsResponse = VmsEventsResponses[keyof VmsEventsResponses];
+
+export type AccountImagesCaptureData = {
+    body: CaptureImageDto;
+    path: {
+        vmId: string;
+        /**
+         * The account (tenant).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/v1/accounts/{accountId}/vms/{vmId}/images';
+};
+
+export type AccountImagesCaptureErrors = {
+    /**
+     * Malformed request: unknown field, wrong type, malformed JSON.
+     */
+    400: ProblemDto;
+    /**
+     * Missing, invalid, expired or revoked credentials.
+     */
+    401: ProblemDto;
+    /**
+     * Insufficient role or token scope on this account.
+     */
+    403: ProblemDto;
+    /**
+     * Not found, or not visible to the caller.
+     */
+    404: ProblemDto;
+    /**
+     * Conflicts with the current state.
+     */
+    409: ProblemDto;
+    /**
+     * Semantically invalid request.
+     */
+    422: ProblemDto;
+    /**
+     * Rate limited; see Retry-After.
+     */
+    429: ProblemDto;
+};
+
+export type AccountImagesCaptureError = AccountImagesCaptureErrors[keyof AccountImagesCaptureErrors];
+
+export type AccountImagesCaptureResponses = {
+    201: AccountImageResponseDto;
+};
+
+export type AccountImagesCaptureResponse = AccountImagesCaptureResponses[keyof AccountImagesCaptureResponses];
 
 export type VmsResetData = {
     body?: never;

@@ -67,7 +67,7 @@ describe('agent API: node sessions, heartbeats and presence proofs', () => {
     }));
     expect(session.status).toBe(201);
     expect(session.data).toMatchObject({ tokenType: 'Bearer', expiresIn: 600, node: { id: node.id, status: 'candidate' } });
-    expect(session.data!.settings).toEqual({ heartbeatIntervalSeconds: 0.5, unreachableAfterSeconds: 2, proofIntervalSeconds: 0.25, vdfIterations: 2000, epochSeconds: 2 });
+    expect(session.data!.settings).toEqual({ heartbeatIntervalSeconds: 0.5, unreachableAfterSeconds: 2, selfFenceAfterSeconds: 120, proofIntervalSeconds: 0.25, vdfIterations: 2000, epochSeconds: 2 });
 
     const self = await send(agentNodeGet({ client: api.client(session.data!.token) }));
     expect(self.status).toBe(200);

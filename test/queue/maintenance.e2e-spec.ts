@@ -77,7 +77,13 @@ describe('maintenance', () => {
       expect.objectContaining({ key: 'maintenance.prune-idempotency-records', every: PRUNE_IDEMPOTENCY_RECORDS_EVERY_MS }),
     ]);
     const reconciliation = await first.get(QueueRegistry).get('reconciliation').getJobSchedulers();
-    expect(reconciliation).toEqual([expect.objectContaining({ key: 'reconciliation.reconcile-ledger', every: RECONCILE_LEDGER_EVERY_MS })]);
+    expect(reconciliation).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'reconciliation.reconcile-ledger', every: RECONCILE_LEDGER_EVERY_MS }),
+        expect.objectContaining({ key: 'reconciliation.reconcile-vms' }),
+      ]),
+    );
+    expect(reconciliation).toHaveLength(2);
   });
 
   it('deletes only what has expired, in chunks, and is safe to run twice', async () => {

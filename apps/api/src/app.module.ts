@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { CatalogModule, ComputeModule, GatewayTokenGuard, GatewayTokensModule, QuotasModule } from '@statemesh/compute';
+import { AccountImagesModule, CatalogModule, ComputeModule, GatewayTokenGuard, GatewayTokensModule, QuotasModule } from '@statemesh/compute';
 import { ConfigModule, type AppConfig } from '@statemesh/config';
 import { DatabaseModule } from '@statemesh/database';
 import { EtagInterceptor, HttpConventionsModule, IdempotencyInterceptor, ProblemFilter, RESPONSE_SEALER, RateLimitGuard } from '@statemesh/http';
@@ -33,6 +33,7 @@ import { OperationsController } from './operations/operations.controller';
     CatalogModule,
     QuotasModule,
     ComputeModule,
+    AccountImagesModule,
     GatewayTokensModule,
     VolumesModule,
   ],

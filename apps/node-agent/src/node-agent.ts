@@ -1,10 +1,13 @@
 import type { KeyObject } from 'node:crypto';
+import type { Assignment } from '@statemesh/agent-protocol';
 import { AgentApiClient } from './api/agent-api-client';
 import { ApiProblemError, ApiUnavailableError } from './api/api-errors';
 import { runAssignment } from './assignments/assignment-runner';
 import { Backoff, pause } from './backoff';
 import type { HypervisorDriver, VmInfo } from './drivers/hypervisor-driver';
 import { silentLogger, withContext, type AgentLogger } from './agent-logger';
+import { GenerationFence } from './fencing/generation-fence';
+import { HealthMonitor } from './health/health-monitor';
 import { ProofAbortedError, type Prover } from './proving/prover';
 import { WorkerProver } from './proving/worker-prover';
 import { SessionManager } from './session-manager';
@@ -65,6 +68,10 @@ export class NodeAgent {
   /** How long the last proof took, to avoid starting one that its epoch's close would make stale. */
   private lastProofMs?: number;
   private proofIntervalMs = 60_000;
+  /** Self-fencing: how long the node's VMs may run without the agent reaching the API (from the session settings). */
+  private selfFenceAfterMs?: number;
+  private readonly fence = new GenerationFence();
+  private readonly health: HealthMonitor;
   private readonly statistics: NodeAgentStats = {
     sessionsOpened: 0,
     heartbeatsSent: 0,
@@ -80,10 +87,12 @@ export class NodeAgent {
     this.logger = withContext(options.logger ?? silentLogger, { nodeId: options.nodeId });
     this.api = new AgentApiClient(options.apiUrl, { timeoutMs: options.requestTimeoutMs ?? 10_000, userAgent: AGENT_VERSION });
     this.prover = options.prover ?? new WorkerProver();
+    this.health = new HealthMonitor(options.driver);
     this.sessions = new SessionManager(this.api, options.nodeId, options.privateKey, (session) => {
       this.statistics.sessionsOpened += 1;
       this.heartbeatIntervalMs = session.settings.heartbeatIntervalSeconds * 1000;
       this.proofIntervalMs = session.settings.proofIntervalSeconds * 1000;
+      this.selfFenceAfterMs = session.settings.selfFenceAfterSeconds ? session.settings.selfFenceAfterSeconds * 1000 : undefined;
       this.logger.info('node session opened', { status: session.node.status, expiresIn: session.expiresIn });
     });
   }
@@ -118,6 +127,7 @@ export class NodeAgent {
       this.loop('heartbeat', () => this.heartbeatOnce()),
       this.loop('presence', () => this.proveOnce()),
       this.loop('assignments', () => this.pollAssignmentsOnce(), this.options.assignmentsUnavailableMs ?? { initialMs: 30_000, maxMs: 300_000 }),
+      this.loop('health', () => this.checkHealthOnce()),
     ];
     this.logger.info('agent started', { driver: this.options.driver.name, api: this.options.apiUrl });
   }
@@ -192,7 +202,13 @@ export class NodeAgent {
         token,
         {
           usage,
-          vms: vms.map((vm) => ({ id: vm.vmId, state: vm.state, since: vm.since.toISOString(), ...(vm.message ? { message: vm.message.slice(0, 500) } : {}) })),
+          vms: vms.map((vm) => ({
+            id: vm.vmId,
+            state: vm.state,
+            since: vm.since.toISOString(),
+            ...(vm.message ? { message: vm.message.slice(0, 500) } : {}),
+            ...(vm.generation !== undefined ? { generation: vm.generation } : {}),
+          })),
           agentVersion: AGENT_VERSION,
           ...(this.options.address ? { address: this.options.address } : {}),
         },
@@ -201,6 +217,8 @@ export class NodeAgent {
     );
     this.statistics.heartbeatsSent += 1;
     this.statistics.lastHeartbeatAt = new Date();
+    // The platform has heard from the node: its VMs may keep running for another grace period.
+    if (this.selfFenceAfterMs !== undefined) this.options.driver.setFenceLease?.(new Date(Date.now() + this.selfFenceAfterMs));
     if (ack.status !== this.statistics.nodeStatus || ack.eligible !== this.statistics.eligible) {
       this.logger.info('node standing', { status: ack.status, eligible: ack.eligible, epoch: ack.epoch });
     }
@@ -253,18 +271,49 @@ export class NodeAgent {
     const waitSeconds = this.options.assignmentsWaitSeconds ?? 25;
     const assignments = await this.authorized((token) => this.api.assignments(token, waitSeconds, this.signal));
     for (const assignment of assignments) {
-      let outcome: { outcome: 'done' | 'failed'; message?: string };
-      try {
-        await runAssignment(this.options.driver, assignment);
-        outcome = { outcome: 'done' };
-      } catch (error) {
-        outcome = { outcome: 'failed', message: (error as Error).message.slice(0, 500) };
-        this.logger.warn('assignment failed', { assignmentId: assignment.id, action: assignment.action, error: outcome.message });
-      }
+      const outcome = await this.runFenced(assignment);
+      if (outcome.outcome === 'failed') this.logger.warn('assignment failed', { assignmentId: assignment.id, action: assignment.action, error: outcome.message });
       this.statistics.assignmentsRun += 1;
       await this.authorized((token) => this.api.acknowledgeAssignment(token, assignment.id, outcome, this.signal));
     }
     return 0;
+  }
+
+  /**
+   * Runs an assignment unless it is older than a generation already seen for
+   * its VM (fencing); a create-vm of a newer placement replaces an older
+   * local copy, and the generation is recorded with the VM it creates.
+   */
+  private async runFenced(assignment: Assignment): Promise<{ outcome: 'done' | 'failed'; message?: string }> {
+    try {
+      const local = await this.options.driver.listVms();
+      this.fence.observe(local);
+      const verdict = this.fence.judge(assignment, local.find((vm) => vm.vmId === assignment.vmId));
+      if (verdict.kind === 'refuse') return { outcome: 'failed', message: verdict.reason };
+      if (verdict.kind === 'replace') await this.options.driver.deleteVm(assignment.vmId);
+      let work = assignment;
+      if (assignment.action === 'create-vm' && assignment.vm) {
+        work = { ...assignment, vm: { ...assignment.vm, ...(assignment.generation !== undefined ? { generation: assignment.generation } : {}) } };
+        this.health.watch(assignment.vmId, assignment.vm.healthCheck);
+      }
+      this.fence.accept(assignment);
+      await runAssignment(this.options.driver, work);
+      if (assignment.action === 'delete-vm') this.health.forget(assignment.vmId);
+      return { outcome: 'done' };
+    } catch (error) {
+      return { outcome: 'failed', message: (error as Error).message.slice(0, 500) };
+    }
+  }
+
+  /** Health checks that are due; changes are reported with the VM's state. */
+  private async checkHealthOnce(): Promise<number> {
+    for (const verdict of await this.health.round()) {
+      const { info } = verdict;
+      await this.authorized((token) =>
+        this.api.reportVmStatus(token, verdict.vmId, { state: info.state, since: info.since.toISOString(), healthy: verdict.healthy, ...(verdict.healthy ? {} : { message: 'health check failed' }) }, this.signal),
+      );
+    }
+    return 1_000;
   }
 
   /** Best effort: heartbeats carry every VM's state anyway, so a lost report is repaired by the next one. */

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ComputeCoreModule } from '@statemesh/compute';
+import { ComputeCoreModule, HealingWorkerModule } from '@statemesh/compute';
 import { ConfigModule, type AppConfig } from '@statemesh/config';
 import { DatabaseModule } from '@statemesh/database';
 import { IdempotencyRepository } from '@statemesh/http';
@@ -21,7 +21,7 @@ import { WorkerLifecycle } from './worker-lifecycle';
  * which imports the same libs, never starts consuming jobs.
  */
 @Module({
-  imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule, WalletsModule, EpochsWorkerModule, ComputeCoreModule],
+  imports: [DatabaseModule, RedisModule, ObservabilityModule, QueueModule, WalletsModule, EpochsWorkerModule, ComputeCoreModule, HealingWorkerModule],
   providers: [WorkerLifecycle, IdempotencyRepository, MaintenanceProcessor, ReconciliationProcessor, EpochsProcessor, PlacementProcessor, SettlementProcessor],
 })
 export class WorkerModule {

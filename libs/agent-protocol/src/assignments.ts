@@ -50,6 +50,20 @@ export interface VmSpec {
   volumes?: VolumeAttachmentSpec[];
   /** Start the VM once created; false creates it stopped. */
   start?: boolean;
+  /** The placement generation this copy belongs to; the agent records it with the VM (fencing). */
+  generation?: number;
+  /** A health check the agent runs while the VM is running. */
+  healthCheck?: VmHealthCheckSpec;
+}
+
+export interface VmHealthCheckSpec {
+  /** `tcp`: the port accepts a connection; `http`: GET path answers 2xx or 3xx. */
+  type: 'tcp' | 'http';
+  port: number;
+  path?: string;
+  intervalSeconds: number;
+  /** Failed checks in a row that make the VM unhealthy. */
+  unhealthyThreshold: number;
 }
 
 export interface VolumeAttachmentSpec {

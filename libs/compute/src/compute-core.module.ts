@@ -6,6 +6,11 @@ import { VolumesModule } from '@statemesh/storage';
 import { AssignmentIssuer } from './assignments/assignment-issuer';
 import { AssignmentRepository } from './assignments/assignment.repository';
 import { OperationRepository } from './operations/operation.repository';
+import { HealingMetrics } from './healing/healing.metrics';
+import { RestartSchedulesService } from './healing/restart-schedules.service';
+import { VmHealingRepository } from './healing/vm-healing.repository';
+import { VmHealthService } from './healing/vm-health.service';
+import { VmRestartsService } from './healing/vm-restarts.service';
 import { CandidateSnapshot } from './placement/candidate-snapshot';
 import { VmPlacementService } from './placement/vm-placement.service';
 import { VmLifecycleService } from './vms/vm-lifecycle.service';
@@ -27,7 +32,27 @@ import { VmVolumeDelivery } from './volumes-bridge/vm-volume-delivery';
     VmPlacementService,
     VmLifecycleService,
     VmVolumeDelivery,
+    VmHealingRepository,
+    HealingMetrics,
+    VmRestartsService,
+    VmHealthService,
+    RestartSchedulesService,
   ],
-  exports: [VmRepository, OperationRepository, AssignmentRepository, AssignmentIssuer, VmPlacementService, VmLifecycleService, QueueModule, SecretsModule, VolumesModule],
+  exports: [
+    VmRepository,
+    OperationRepository,
+    AssignmentRepository,
+    AssignmentIssuer,
+    VmPlacementService,
+    VmLifecycleService,
+    VmHealingRepository,
+    HealingMetrics,
+    VmRestartsService,
+    VmHealthService,
+    RestartSchedulesService,
+    QueueModule,
+    SecretsModule,
+    VolumesModule,
+  ],
 })
 export class ComputeCoreModule {}

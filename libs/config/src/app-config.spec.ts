@@ -99,6 +99,7 @@ describe('loadConfig', () => {
         minMemoryMib: 4096,
         minDiskGib: 50,
         unreachableAfterSeconds: 60,
+        nodeLossGraceSeconds: 120,
         tokenTtlSeconds: 600,
         challengeTtlSeconds: 60,
         proofIntervalSeconds: 60,

@@ -65,6 +65,13 @@ export interface ComputeConfig {
   placementRetryMaxSeconds: number;
   /** Failure reports in a row after which a restarting VM is in crashLoop. */
   crashLoopThreshold: number;
+  /** Delay before the first automatic restart after a failure; doubled for every further failure in a row, up to the maximum. */
+  restartBackoffInitialSeconds: number;
+  restartBackoffMaxSeconds: number;
+  /** A VM that ran this long before failing starts its failure count afresh. */
+  crashLoopResetSeconds: number;
+  /** How often the worker reconciles VMs with what node agents report. */
+  reconcileIntervalSeconds: number;
 }
 
 /** Hourly metering and settlement, and what happens when a wallet runs dry. */
@@ -85,6 +92,12 @@ export interface NodesConfig {
   minDiskGib: number;
   /** A node without a heartbeat for this long is unreachable. */
   unreachableAfterSeconds: number;
+  /**
+   * How long a node stays unreachable before it is lost and its VMs are
+   * rescheduled elsewhere. Agents stop their VMs after this long without
+   * reaching the API (self-fencing), before the platform places them again.
+   */
+  nodeLossGraceSeconds: number;
   /** Lifetime of a node session token. */
   tokenTtlSeconds: number;
   /** Lifetime of a session challenge nonce. */
@@ -205,6 +218,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       placementRetryInitialSeconds: read.number('PLACEMENT_RETRY_INITIAL_SECONDS', 5, 0.1, 3_600),
       placementRetryMaxSeconds: read.number('PLACEMENT_RETRY_MAX_SECONDS', 300, 0.1, 86_400),
       crashLoopThreshold: read.integer('CRASH_LOOP_THRESHOLD', 5, 1, 1_000),
+      restartBackoffInitialSeconds: read.number('RESTART_BACKOFF_INITIAL_SECONDS', 2, 0.1, 3_600),
+      restartBackoffMaxSeconds: read.number('RESTART_BACKOFF_MAX_SECONDS', 300, 0.1, 86_400),
+      crashLoopResetSeconds: read.number('CRASH_LOOP_RESET_SECONDS', 600, 1, 86_400),
+      reconcileIntervalSeconds: read.number('RECONCILE_INTERVAL_SECONDS', 2, 0.1, 3_600),
     },
     settlement: {
       minRunwayHours: read.number('MIN_RUNWAY_HOURS', 1, 0, 24 * 365),
@@ -242,6 +259,7 @@ function readNodesConfig(read: EnvReader): NodesConfig {
     minMemoryMib: read.integer('MIN_NODE_MEMORY_MIB', 4096, 128, 64 * 1024 * 1024),
     minDiskGib: read.integer('MIN_NODE_DISK_GIB', 50, 1, 1024 * 1024),
     unreachableAfterSeconds: read.integer('NODE_UNREACHABLE_AFTER_SECONDS', 60, 1, 86_400),
+    nodeLossGraceSeconds: read.number('NODE_LOSS_GRACE_SECONDS', 120, 1, 86_400),
     tokenTtlSeconds: read.integer('NODE_TOKEN_TTL_SECONDS', 600, 30, 86_400),
     challengeTtlSeconds: read.integer('NODE_CHALLENGE_TTL_SECONDS', 60, 1, 3_600),
     proofIntervalSeconds: read.number('PROOF_INTERVAL_SECONDS', 60, 0.05, 86_400),

@@ -25,6 +25,8 @@ export interface JobPayloads {
   'settlement.settle-due-hours': Record<string, never>;
   /** Check that every wallet's cached balance equals its ledger entries and every transaction sums to zero. */
   'reconciliation.reconcile-ledger': Record<string, never>;
+  /** Self-healing: due run-strategy restarts, VMs off lost or draining nodes, VMs against node reports, due restart schedules. */
+  'reconciliation.reconcile-vms': Record<string, never>;
   /** Delete idempotency records whose replay window has passed. */
   'maintenance.prune-idempotency-records': Record<string, never>;
 }

@@ -85,7 +85,7 @@ export class AgentApiClient {
     await this.request('POST', `/agent/v1/assignments/${encodeURIComponent(assignmentId)}/ack`, { token, body, signal, idempotencyKey: `ack-${assignmentId}` });
   }
 
-  async reportVmStatus(token: string, vmId: string, body: { state: AgentVmState; since: string; message?: string }, signal?: AbortSignal): Promise<void> {
+  async reportVmStatus(token: string, vmId: string, body: { state: AgentVmState; since: string; message?: string; healthy?: boolean }, signal?: AbortSignal): Promise<void> {
     await this.request('POST', `/agent/v1/vms/${encodeURIComponent(vmId)}/status`, { token, body, signal });
   }
 

@@ -1,4 +1,4 @@
-import type { AgentVmState, VmSpec, VolumeAttachmentSpec, VolumeSourceSpec } from '@statemesh/agent-protocol';
+import type { AgentVmState, VmHealthCheckSpec, VmSpec, VolumeAttachmentSpec, VolumeSourceSpec } from '@statemesh/agent-protocol';
 
 /** One VM as the hypervisor sees it. */
 export interface VmInfo {
@@ -12,6 +12,8 @@ export interface VmInfo {
   memoryMib: number;
   diskGib: number;
   volumes: string[];
+  /** The placement generation of this copy (from the create-vm spec), when the driver knows it. */
+  generation?: number;
 }
 
 export interface SnapshotInfo {
@@ -75,4 +77,19 @@ export interface HypervisorDriver {
   onVmStateChange(listener: (vm: VmInfo) => void): () => void;
   /** Releases the driver's resources (the VMs keep running on a real hypervisor). */
   close(): Promise<void>;
+  /**
+   * Runs the VM's health check once: true when it passes. Drivers that
+   * cannot reach their guests leave it out, and their VMs count as healthy.
+   */
+  checkHealth?(vmId: string, check: VmHealthCheckSpec): Promise<boolean>;
+  /**
+   * Self-fencing lease: VMs may keep running until `expiresAt`; past it, the
+   * hypervisor side stops every VM by itself unless the lease was renewed
+   * (null disarms it). The agent renews it whenever it reaches the control
+   * plane, so a node cut off from the platform — or whose agent died — stops
+   * its VMs before the platform places them elsewhere. A real driver arms a
+   * host watchdog (a systemd timer, a small fencing daemon) that outlives the
+   * agent process.
+   */
+  setFenceLease?(expiresAt: Date | null): void;
 }

@@ -1,4 +1,4 @@
-import type { VmSpec, VolumeAttachmentSpec, VolumeSourceSpec } from '@statemesh/agent-protocol';
+import type { VmHealthCheckSpec, VmSpec, VolumeAttachmentSpec, VolumeSourceSpec } from '@statemesh/agent-protocol';
 import { DriverError, type HypervisorDriver, type ResourceUsage, type SnapshotInfo, type VmInfo } from './hypervisor-driver';
 
 export interface SimulatorFaults {
@@ -22,6 +22,11 @@ export interface SimulatorOptions {
 interface SimulatedVm {
   info: VmInfo;
   timer?: NodeJS.Timeout;
+  mode: 'persistent' | 'transient';
+  /** Changes written to the root disk since it was created from its image (the simulated disk's content). */
+  rootDiskWrites: number;
+  /** What the simulated guest's health check answers. */
+  healthy: boolean;
 }
 
 /**
@@ -38,6 +43,8 @@ export class SimulatorDriver implements HypervisorDriver {
   private readonly listeners = new Set<(vm: VmInfo) => void>();
   private readonly crashTimer?: NodeJS.Timeout;
   private readonly nextBootFailures = new Set<string>();
+  private fenceTimer?: NodeJS.Timeout;
+  private fenced = 0;
   private readonly options: Required<Omit<SimulatorOptions, 'faults'>> & { faults: SimulatorFaults };
 
   constructor(options: SimulatorOptions = {}) {
@@ -58,7 +65,19 @@ export class SimulatorDriver implements HypervisorDriver {
     if (this.vms.has(spec.vmId)) throw new DriverError('vm.exists', `VM ${spec.vmId} exists`);
     this.specs.set(spec.vmId, { ...spec });
     const vm: SimulatedVm = {
-      info: { vmId: spec.vmId, state: 'provisioning', since: this.options.now(), vcpu: spec.vcpu, memoryMib: spec.memoryMib, diskGib: spec.diskGib, volumes: [] },
+      info: {
+        vmId: spec.vmId,
+        state: 'provisioning',
+        since: this.options.now(),
+        vcpu: spec.vcpu,
+        memoryMib: spec.memoryMib,
+        diskGib: spec.diskGib,
+        volumes: [],
+        ...(spec.generation !== undefined ? { generation: spec.generation } : {}),
+      },
+      mode: spec.mode ?? 'persistent',
+      rootDiskWrites: 0,
+      healthy: true,
     };
     this.vms.set(spec.vmId, vm);
     this.emit(vm);
@@ -69,6 +88,8 @@ export class SimulatorDriver implements HypervisorDriver {
   async startVm(vmId: string): Promise<VmInfo> {
     const vm = this.get(vmId);
     if (vm.info.state === 'running' || vm.info.state === 'provisioning') return { ...vm.info };
+    // A transient VM boots from a fresh overlay of its image, whatever stopped it (a crash included).
+    if (vm.mode === 'transient') vm.rootDiskWrites = 0;
     this.transition(vm, 'provisioning');
     this.boot(vm);
     return { ...vm.info };
@@ -78,13 +99,14 @@ export class SimulatorDriver implements HypervisorDriver {
     const vm = this.get(vmId);
     if (vm.info.state === 'stopped') return { ...vm.info };
     this.clearTimer(vm);
-    vm.timer = setTimeout(() => this.transition(vm, 'stopped'), this.options.stopDelayMs);
+    vm.timer = setTimeout(() => this.powerOff(vm), this.options.stopDelayMs);
     vm.timer.unref();
     return { ...vm.info };
   }
 
   async resetVm(vmId: string): Promise<VmInfo> {
     const vm = this.get(vmId);
+    vm.rootDiskWrites = 0;
     this.transition(vm, 'provisioning');
     this.boot(vm);
     return { ...vm.info };
@@ -162,6 +184,39 @@ export class SimulatorDriver implements HypervisorDriver {
     return () => this.listeners.delete(listener);
   }
 
+  /** Simulates the guest writing to its root disk. */
+  writeRootDisk(vmId: string, writes = 1): void {
+    this.get(vmId).rootDiskWrites += writes;
+  }
+
+  /** The changes on the VM's root disk since it was created (or last discarded); undefined without the VM. */
+  rootDiskWrites(vmId: string): number | undefined {
+    return this.vms.get(vmId)?.rootDiskWrites;
+  }
+
+  /** Makes the simulated guest pass or fail its health check. */
+  setHealthy(vmId: string, healthy: boolean): void {
+    this.get(vmId).healthy = healthy;
+  }
+
+  async checkHealth(vmId: string, _check: VmHealthCheckSpec): Promise<boolean> {
+    const vm = this.vms.get(vmId);
+    return vm !== undefined && vm.info.state === 'running' && vm.healthy;
+  }
+
+  setFenceLease(expiresAt: Date | null): void {
+    if (this.fenceTimer) clearTimeout(this.fenceTimer);
+    this.fenceTimer = undefined;
+    if (!expiresAt) return;
+    this.fenceTimer = setTimeout(() => this.fence(), Math.max(0, expiresAt.getTime() - this.options.now().getTime()));
+    this.fenceTimer.unref();
+  }
+
+  /** How many times the fencing lease expired and stopped the node's VMs. */
+  get fencings(): number {
+    return this.fenced;
+  }
+
   /** Fault injection: the next boot of this VM fails. */
   failNextBoot(vmId: string): void {
     this.nextBootFailures.add(vmId);
@@ -176,6 +231,7 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async close(): Promise<void> {
     if (this.crashTimer) clearInterval(this.crashTimer);
+    if (this.fenceTimer) clearTimeout(this.fenceTimer);
     for (const vm of this.vms.values()) this.clearTimer(vm);
     this.listeners.clear();
   }
@@ -189,6 +245,23 @@ export class SimulatorDriver implements HypervisorDriver {
       else this.transition(vm, 'running');
     }, this.options.bootDelayMs);
     vm.timer.unref();
+  }
+
+  /** The lease expired: every VM is powered off at once (a hard stop, like a host watchdog would). */
+  private fence(): void {
+    this.fenceTimer = undefined;
+    this.fenced += 1;
+    for (const vm of this.vms.values()) {
+      if (vm.info.state === 'stopped') continue;
+      this.clearTimer(vm);
+      this.powerOff(vm, 'fenced: the node lost contact with the control plane');
+    }
+  }
+
+  /** A stopped transient VM has discarded its root-disk changes. */
+  private powerOff(vm: SimulatedVm, message?: string): void {
+    if (vm.mode === 'transient') vm.rootDiskWrites = 0;
+    this.transition(vm, 'stopped', message);
   }
 
   private maybeCrash(): void {

@@ -5,6 +5,7 @@ import { DomainError, notFound } from '@statemesh/common';
 import { PgNotificationListener, type Assignment } from '@statemesh/database';
 import { SignalBus } from '@statemesh/redis';
 import { SecretsService, findSecretReferences, renderTemplate } from '@statemesh/secrets';
+import { VmHealthService } from '../healing/vm-health.service';
 import { VolumeAttachmentService, VolumeSnapshotsService } from '@statemesh/storage';
 import { VmSnapshotsService } from '../snapshots/vm-snapshots.service';
 import { VmLifecycleService } from '../vms/vm-lifecycle.service';
@@ -30,6 +31,7 @@ export class AgentAssignmentsService implements OnModuleInit, OnModuleDestroy {
     private readonly assignments: AssignmentRepository,
     private readonly vms: VmRepository,
     private readonly lifecycle: VmLifecycleService,
+    private readonly health: VmHealthService,
     private readonly snapshots: VmSnapshotsService,
     private readonly volumes: VolumeAttachmentService,
     private readonly volumeSnapshots: VolumeSnapshotsService,
@@ -85,7 +87,12 @@ export class AgentAssignmentsService implements OnModuleInit, OnModuleDestroy {
   async report(nodeId: string, vmId: string, input: VmStatusReportDto): Promise<VmStatusReportResultDto> {
     const vm = await this.vms.findById(vmId);
     if (!vm || vm.nodeId !== nodeId) throw notFound('VM');
-    return this.lifecycle.report(vm, input.state as AgentVmState, input.message, `node:${nodeId}`);
+    const result = await this.lifecycle.report(vm, input.state as AgentVmState, input.message, `node:${nodeId}`);
+    if (input.healthy !== undefined && input.state === 'running') {
+      const now = await this.vms.findById(vmId);
+      if (now && now.nodeId === nodeId) await this.health.report(now, input.healthy, input.message, `node:${nodeId}`);
+    }
+    return result;
   }
 
   private async applyOutcome(nodeId: string, assignment: Assignment, input: AcknowledgeAssignmentDto): Promise<void> {

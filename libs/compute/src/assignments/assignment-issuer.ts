@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AssignmentAction, VmSpec, VolumeAttachmentSpec, VolumeSourceSpec } from '@statemesh/agent-protocol';
+import type { AssignmentAction, VmHealthCheckSpec, VmSpec, VolumeAttachmentSpec, VolumeSourceSpec } from '@statemesh/agent-protocol';
 import { newId } from '@statemesh/common';
 import type { Db, Prisma } from '@statemesh/database';
 import type { VmWithPorts } from '../vms/vm.repository';
@@ -82,5 +82,6 @@ function specOf(vm: VmWithPorts, start: boolean, volumes: VolumeAttachmentSpec[]
     })),
     volumes,
     start,
+    ...(vm.healthCheck !== null ? { healthCheck: vm.healthCheck as unknown as VmHealthCheckSpec } : {}),
   };
 }

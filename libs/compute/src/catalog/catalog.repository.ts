@@ -38,7 +38,8 @@ export class CatalogRepository {
   }
 
   listImages(filters: CatalogFilters, page: PageRequest): Promise<CatalogImage[]> {
-    return this.prisma.image.findMany({ where: listWhere(filters, page), orderBy: { name: 'asc' }, take: page.limit + 1 });
+    // The public catalog: account images (captured from VMs) are listed only to their account.
+    return this.prisma.image.findMany({ where: { ...listWhere(filters, page), accountId: null }, orderBy: { name: 'asc' }, take: page.limit + 1 });
   }
 
   listInstanceTypes(filters: CatalogFilters, page: PageRequest): Promise<CatalogInstanceType[]> {

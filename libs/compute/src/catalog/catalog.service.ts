@@ -19,6 +19,8 @@ export interface VmCatalogRequest {
   instanceType: string;
   /** Defaults to the image's minimum. */
   rootDiskGib?: number;
+  /** The account creating the VM: its own images are usable, other accounts' are unknown. */
+  accountId?: string;
 }
 
 type Query = CatalogFilters & { limit?: number; cursor?: string };
@@ -63,7 +65,8 @@ export class CatalogService {
     }
     // One after the other: a transaction runs one statement at a time anyway.
     const zone = await this.catalog.findZone(request.zone, tx);
-    const image = await this.catalog.findImage(request.image, tx);
+    const found = await this.catalog.findImage(request.image, tx);
+    const image = found && (found.accountId === null || found.accountId === request.accountId) ? found : null;
     const instanceType = await this.catalog.findInstanceType(request.instanceType, tx);
     const problems: FieldError[] = [
       ...entryProblems('zone', request.zone, zone),
@@ -117,7 +120,7 @@ export class CatalogService {
 
   async getImage(name: string): Promise<Versioned<ImageResponseDto>> {
     const image = await this.catalog.findImage(name);
-    if (!image) throw notFound('Image');
+    if (!image || image.accountId !== null) throw notFound('Image');
     return new Versioned(toImageResponse(image), image.version);
   }
 

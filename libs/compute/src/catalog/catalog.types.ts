@@ -22,6 +22,8 @@ export interface CatalogImage {
   minDiskGib: number;
   sourceUrl: string | null;
   enabled: boolean;
+  /** The owning account of an image captured from a VM; null for public images. */
+  accountId: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;

@@ -11,7 +11,7 @@ export interface RouteRow {
   publicPort: number | null;
 }
 
-/** The routing table's source: the ports of running VMs with the address of the node they run on. */
+/** The routing table's source: the ports of running (and, with a health check, healthy) VMs with the address of the node they run on. */
 @Injectable()
 export class GatewayRoutesRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -27,7 +27,7 @@ export class GatewayRoutesRepository {
       FROM vm_ports p
       JOIN vms v ON v.id = p."vmId"
       JOIN nodes n ON n.id = v."nodeId"
-      WHERE p.zone = ${zone} AND v.status = 'running'
+      WHERE p.zone = ${zone} AND v.status = 'running' AND v.healthy
       ORDER BY p.fqdn, p.protocol, p."targetPort"`;
   }
 }

@@ -8,6 +8,7 @@ import { JobEnqueuer } from '@statemesh/queue';
 import { SignalBus } from '@statemesh/redis';
 import { AssignmentIssuer, vmSignal } from '../assignments/assignment-issuer';
 import { AssignmentRepository } from '../assignments/assignment.repository';
+import { decideRestart, failureCountAfterFailure, restartDelayMs, type RestartBackoffPolicy } from '../healing/restart-backoff';
 import { transition } from '../lifecycle/vm-state-machine';
 import type { VmLifecycleEvent, VmStatus, VmUserAction } from '../lifecycle/vm-lifecycle.types';
 import { OperationRepository, type VmOperationType } from '../operations/operation.repository';
@@ -78,7 +79,7 @@ export class VmLifecycleService {
       const changed = await this.vms.changeStatus(
         vm,
         [vm.status as VmStatus],
-        { status: next, statusReason: null, extra: { desiredStatus, ...(action === 'start' ? { failureCount: 0 } : {}) } },
+        { status: next, statusReason: null, extra: { desiredStatus, restartAt: null, ...(action === 'start' ? { failureCount: 0 } : {}) } },
         db,
         vm.version,
       );
@@ -150,11 +151,14 @@ export class VmLifecycleService {
         vm.nodeId !== null &&
         vm.desiredStatus === 'running' &&
         ((failed && (vm.runStrategy === 'always' || vm.runStrategy === 'rerunOnFailure')) || (stoppedByItself && vm.runStrategy === 'always'));
-      const failureCount = failed ? vm.failureCount + 1 : state === 'running' ? 0 : vm.failureCount;
+      const policy = restartPolicyOf(this.config);
+      const failureCount = failed ? failureCountAfterFailure(vm.failureCount, current === 'running' ? vm.statusChangedAt.getTime() : null, Date.now(), policy) : vm.failureCount;
+      // A VM with a health check is not routed again until its agent reports it healthy.
+      const unhealthy = vm.healthCheck !== null && state !== 'running' ? { healthy: false } : {};
       const update: VmStatusUpdate = {
         status: verdict.next,
         statusReason: failed ? (message ?? 'The node reported a failure.') : null,
-        extra: { failureCount },
+        extra: { failureCount, restartAt: null, ...unhealthy },
       };
       if (!(await this.vms.changeStatus(vm, [current], update, db, vm.version))) throw new ReportRaced();
       await this.vms.addEvent(
@@ -170,29 +174,29 @@ export class VmLifecycleService {
         return verdict.next;
       }
       const after = { ...vm, status: verdict.next, version: vm.version + 1, failureCount };
-      if (failureCount >= this.config.compute.crashLoopThreshold) {
+      const decision = decideRestart(Math.max(failureCount, 1), policy);
+      if (failed && decision.kind === 'crash-loop') {
         await this.vms.changeStatus(after, [verdict.next], { status: 'crashLoop', statusReason: `Failed ${failureCount} times in a row; not restarted automatically until started again.` }, db);
         await this.vms.addEvent({ vmId: vm.id, accountId: vm.accountId, type: 'status_changed', reason: 'crash_loop', message: `The VM failed ${failureCount} times in a row.`, actor: 'system:lifecycle' }, db);
         await this.operations.complete(vm.id, ENDS_RUNNING, { error: failedProblem(vm.id, 'The VM keeps failing (crashLoop).') }, db);
         return 'crashLoop';
       }
-      const restart = transition(verdict.next, 'start', { mode: vm.mode, hasNode: true });
-      if (!restart.allowed) return verdict.next;
-      await this.vms.changeStatus(after, [verdict.next], { status: restart.next }, db);
+      // Back-off: the restart itself is made by the worker once restartAt is due (VmRestartsService).
+      const delayMs = decision.kind === 'restart' ? decision.delayMs : restartDelayMs(1, policy);
+      const restartAt = new Date(Date.now() + delayMs);
+      await this.vms.updateAttributes(vm.id, after.version, { restartAt }, db);
       await this.vms.addEvent(
         {
           vmId: vm.id,
           accountId: vm.accountId,
           type: 'status_changed',
-          reason: failed ? 'restarted_after_failure' : 'restarted',
-          message: `Started again (run strategy ${vm.runStrategy}).`,
+          reason: 'restart_scheduled',
+          message: `Starting again in ${(delayMs / 1000).toFixed(1)} s (run strategy ${vm.runStrategy}${failed ? `, failure ${failureCount} in a row` : ''}).`,
           actor: 'system:lifecycle',
         },
         db,
       );
-      await this.issuer.issue(db, vm, vm.nodeId as string, 'start-vm', vm.generation);
-      wake.nodes.add(vm.nodeId as string);
-      return restart.next;
+      return verdict.next;
     });
     await this.wake(wake);
     return { applied: status !== current, status };
@@ -266,6 +270,15 @@ export class VmLifecycleService {
 }
 
 class ReportRaced extends Error {}
+
+export function restartPolicyOf(config: AppConfig): RestartBackoffPolicy {
+  return {
+    initialSeconds: config.compute.restartBackoffInitialSeconds,
+    maxSeconds: config.compute.restartBackoffMaxSeconds,
+    resetAfterSeconds: config.compute.crashLoopResetSeconds,
+    crashLoopThreshold: config.compute.crashLoopThreshold,
+  };
+}
 
 function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);

@@ -1,4 +1,5 @@
 import type { VmEvent } from '@statemesh/database';
+import { healingFieldsOf } from '../healing/vm-healing-fields';
 import { allowedActions } from '../lifecycle/vm-state-machine';
 import type { VmStatus } from '../lifecycle/vm-lifecycle.types';
 import type { PlacementExplanationDto, VmEventDto, VmResponseDto } from './dto/vm.dto';
@@ -34,6 +35,7 @@ export function toVmResponse(vm: VmWithPorts, volumeIds: string[] = []): VmRespo
     labels: vm.labels as Record<string, string>,
     placement: vm.placement ? { explanation: vm.placement as unknown as PlacementExplanationDto } : null,
     allowedActions: allowedActions(status, vm.mode, vm.reservedNodeId !== null),
+    ...healingFieldsOf(vm),
     createdAt: vm.createdAt.toISOString(),
     updatedAt: vm.updatedAt.toISOString(),
   };

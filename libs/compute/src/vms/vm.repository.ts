@@ -158,6 +158,10 @@ export class VmRepository {
     await db.vmEvent.create({ data: event });
   }
 
+  lastEvent(vmId: string, reason: string) {
+    return this.prisma.vmEvent.findFirst({ where: { vmId, reason }, orderBy: { id: 'desc' } });
+  }
+
   events(vmId: string, page: { after?: bigint; limit: number }) {
     return this.prisma.vmEvent.findMany({
       where: { vmId, ...(page.after !== undefined ? { id: { gt: page.after } } : {}) },
@@ -166,13 +170,18 @@ export class VmRepository {
     });
   }
 
-  /** VMs waiting for a node in these statuses since before `before`, oldest first. */
+  /**
+   * VMs waiting for a node in these statuses since before `before`, oldest
+   * first. A VM pinned by a local volume lost with its node waits for its
+   * user to detach the volume, and a rescheduling VM that still holds
+   * capacity waits for its old node to remove its copy first.
+   */
   waitingForPlacement(statuses: readonly VmStatus[], before: Date, limit: number): Promise<Array<Pick<Vm, 'id'>>> {
-    return this.prisma.vm.findMany({
-      where: { status: { in: [...statuses] }, statusChangedAt: { lt: before } },
-      select: { id: true },
-      orderBy: { statusChangedAt: 'asc' },
-      take: limit,
-    });
+    return this.prisma.$queryRaw<Array<Pick<Vm, 'id'>>>`
+      SELECT v.id FROM vms v
+      WHERE v.status::text = ANY(${[...statuses]}::text[]) AND v."statusChangedAt" < ${before} AND v."reservedNodeId" IS NULL
+        AND NOT EXISTS (SELECT 1 FROM volumes l WHERE l."attachedVmId" = v.id AND l.provider::text = 'local' AND l.status::text = 'lost')
+      ORDER BY v."statusChangedAt"
+      LIMIT ${limit}`;
   }
 }

@@ -20,6 +20,7 @@ import type { CreateVmDto, PlacementPreviewDto, UpdateVmDto, VmAcceptedDto, VmEv
 import { CatalogService } from '../catalog/catalog.service';
 import type { ResolvedVmCatalog } from '../catalog/catalog.types';
 import { QuotasService } from '../quotas/quotas.service';
+import { healingColumnsForCreate, healingColumnsForUpdate } from '../healing/vm-healing-fields';
 import { VmLifecycleService } from './vm-lifecycle.service';
 import { toVmEventResponse, toVmResponse } from './vm.mapper';
 import { VmRepository, type VmWithPorts } from './vm.repository';
@@ -90,6 +91,7 @@ export class VmsService {
             labels: input.labels ?? {},
             status: halted ? 'stopped' : 'pending',
             desiredStatus: halted ? 'stopped' : 'running',
+            ...healingColumnsForCreate(input),
           },
           db,
         );
@@ -163,6 +165,7 @@ export class VmsService {
             ...(input.name !== undefined ? { name: input.name, liveName: input.name } : {}),
             ...(input.labels !== undefined ? { labels: input.labels } : {}),
             ...(input.runStrategy !== undefined ? { runStrategy: input.runStrategy } : {}),
+            ...healingColumnsForUpdate(input),
           },
           db,
         );
@@ -243,7 +246,7 @@ export class VmsService {
       problems.push(...(await this.cloudInitProblems(accountId, input.cloudInit)));
     }
     if (problems.length > 0) throw new DomainError(VmsErrors['vm.invalid_spec'], problems.map((problem) => problem.message).join('; ') + '.', {}, problems);
-    return this.catalog.resolveForVm(catalogRequest(input));
+    return this.catalog.resolveForVm(catalogRequest(input, accountId));
   }
 
   private async cloudInitProblems(accountId: string, template: string): Promise<FieldError[]> {
@@ -301,8 +304,8 @@ export class VmsService {
   }
 }
 
-function catalogRequest(input: CreateVmDto) {
-  return { zone: input.zone, image: input.image, instanceType: input.instanceType, rootDiskGib: input.rootDiskGib };
+function catalogRequest(input: CreateVmDto, accountId: string) {
+  return { zone: input.zone, image: input.image, instanceType: input.instanceType, rootDiskGib: input.rootDiskGib, accountId };
 }
 
 function labelProblems(labels: Record<string, unknown>): FieldError[] {

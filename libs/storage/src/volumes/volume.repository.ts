@@ -129,6 +129,9 @@ export class VolumeRepository {
 
   /** Detaches a volume from whatever VM holds it; null when it was not attached. */
   async detach(id: string, db: Db = this.prisma): Promise<Volume | null> {
+    // A lost local volume stays lost; detaching it frees the VM it pinned to the lost node.
+    const lost = await db.volume.updateMany({ where: { id, status: 'lost', attachedVmId: { not: null } }, data: { attachedVmId: null, attachedAt: null, version: { increment: 1 } } });
+    if (lost.count > 0) return this.findById(id, db);
     const { count } = await db.volume.updateMany({
       where: { id, status: { in: ['attached', 'detaching'] } },
       data: { status: 'available', attachedVmId: null, attachedAt: null, version: { increment: 1 } },

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AGENT_VM_STATES, ASSIGNMENT_ACTIONS, type AgentVmState } from '@statemesh/agent-protocol';
 
 export class AssignmentsQueryDto {
@@ -75,6 +75,11 @@ export class VmStatusReportDto {
   @IsString()
   @MaxLength(2000)
   message?: string;
+
+  @ApiPropertyOptional({ description: 'The result of the VM’s health check, for VMs that have one: false withdraws its entrypoints (and restarts it per run strategy), true routes them again.' })
+  @IsOptional()
+  @IsBoolean()
+  healthy?: boolean;
 }
 
 export class VmStatusReportResultDto {

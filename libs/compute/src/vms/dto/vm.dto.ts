@@ -18,6 +18,7 @@ import {
 import { PageQueryDto } from '@statemesh/http';
 import { VM_STATUSES, type VmStatus } from '../../lifecycle/vm-lifecycle.types';
 import { OperationResponseDto } from '../../operations/dto/operation.dto';
+import { HealthCheckDto, RestartScheduleDto, RestartScheduleResponseDto } from '../../healing/dto/healing.dto';
 
 export const VM_NAME = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -125,6 +126,18 @@ export class CreateVmDto {
   @Type(() => VmPortDto)
   ports?: VmPortDto[];
 
+  @ApiPropertyOptional({ type: HealthCheckDto, description: 'Checked by the node agent while the VM runs: the VM is routed only while healthy (not before its first passing check), and restarted per run strategy when unhealthy.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HealthCheckDto)
+  healthCheck?: HealthCheckDto;
+
+  @ApiPropertyOptional({ type: RestartScheduleDto, description: 'Restart the VM on a cron schedule; a transient VM is reset (its root-disk changes discarded).' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RestartScheduleDto)
+  restartSchedule?: RestartScheduleDto;
+
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { tier: 'web' }, description: 'At most 64 labels; keys up to 63 and values up to 255 characters.' })
   @IsOptional()
   @IsObject()
@@ -155,6 +168,12 @@ export class UpdateVmDto {
   @IsOptional()
   @IsIn(RUN_STRATEGIES)
   runStrategy?: RunStrategy;
+
+  @ApiPropertyOptional({ type: RestartScheduleDto, nullable: true, description: 'A new restart schedule; null removes it.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RestartScheduleDto)
+  restartSchedule?: RestartScheduleDto | null;
 }
 
 export class VmListQueryDto extends PageQueryDto {
@@ -309,6 +328,15 @@ export class VmResponseDto {
 
   @ApiProperty({ type: String, isArray: true, description: 'The actions the VM’s status allows now.' })
   allowedActions: string[];
+
+  @ApiProperty({ type: HealthCheckDto, nullable: true })
+  healthCheck: HealthCheckDto | null;
+
+  @ApiProperty({ description: 'False while the health check fails or has not passed yet: the VM’s entrypoints are not routed. Always true without a health check.' })
+  healthy: boolean;
+
+  @ApiProperty({ type: RestartScheduleResponseDto, nullable: true })
+  restartSchedule: RestartScheduleResponseDto | null;
 
   @ApiProperty()
   createdAt: string;

@@ -51,6 +51,9 @@ export class AgentSettingsDto {
   @ApiProperty({ description: 'Silence for this long makes the node unreachable.' })
   unreachableAfterSeconds: number;
 
+  @ApiProperty({ description: 'Self-fencing: after this long without reaching the API the agent stops every VM of the node (they are rescheduled elsewhere).' })
+  selfFenceAfterSeconds: number;
+
   @ApiProperty({ description: 'Prove presence once per interval.' })
   proofIntervalSeconds: number;
 

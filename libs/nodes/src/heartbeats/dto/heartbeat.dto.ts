@@ -42,6 +42,12 @@ export class HeartbeatVmDto {
   @IsString()
   @Length(0, 500)
   message?: string;
+
+  @ApiPropertyOptional({ description: 'The placement generation of the copy the node holds (from its create-vm assignment).' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  generation?: number;
 }
 
 export class HeartbeatDto {

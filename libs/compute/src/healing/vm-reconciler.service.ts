@@ -1,0 +1,159 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AGENT_VM_STATES, type AgentVmState } from '@statemesh/agent-protocol';
+import { AppConfig } from '@statemesh/config';
+import { TransactionRunner } from '@statemesh/database';
+import { VolumeAttachmentService } from '@statemesh/storage';
+import { SignalBus } from '@statemesh/redis';
+import { AssignmentIssuer, nodeSignal, vmSignal } from '../assignments/assignment-issuer';
+import type { VmStatus } from '../lifecycle/vm-lifecycle.types';
+import { VmLifecycleService } from '../vms/vm-lifecycle.service';
+import { volumeSpecOf } from '../volumes-bridge/vm-volume-delivery';
+import { VmRepository } from '../vms/vm.repository';
+import { HealingMetrics } from './healing.metrics';
+import { reconcileNode, type ElsewhereVm, type ObservedVm, type ReconcileAction } from './reconcile-rules';
+import { VmHealingRepository, type ReportingNode } from './vm-healing.repository';
+
+export interface ReconcileSummary {
+  nodes: number;
+  actions: number;
+  flagged: number;
+}
+
+/**
+ * Compares what the platform placed on each reporting node with what the
+ * node's last heartbeat says it holds (`reconcileNode`, pure) and repairs
+ * the difference: lost create-vm assignments are made again, deletions
+ * whose acknowledgement was lost are finished (capacity released), copies
+ * of VMs that live elsewhere now (or were deleted) are destroyed by their
+ * node. Whatever it cannot explain — a VM the platform never heard of, a
+ * copy newer than the platform's placement — is flagged with an event (when
+ * there is a VM to attach it to), a log line and a Prometheus counter, and
+ * left alone.
+ *
+ * Every repair runs under a per-VM advisory lock and re-checks its
+ * premise inside the transaction, so overlapping passes (several workers)
+ * repair once.
+ */
+@Injectable()
+export class VmReconcilerService {
+  private readonly logger = new Logger(VmReconcilerService.name);
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly vms: VmRepository,
+    private readonly healing: VmHealingRepository,
+    private readonly issuer: AssignmentIssuer,
+    private readonly lifecycle: VmLifecycleService,
+    private readonly volumes: VolumeAttachmentService,
+    private readonly signals: SignalBus,
+    private readonly metrics: HealingMetrics,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Heartbeats older than this are not trusted to say what a node holds. */
+  private get freshMs(): number {
+    return this.config.nodes.unreachableAfterSeconds * 1000;
+  }
+
+  /** How old a VM's status must be before its absence from a heartbeat counts. */
+  private get settleMs(): number {
+    return this.config.nodes.unreachableAfterSeconds * 500 + 2_000;
+  }
+
+  async reconcile(now: Date = new Date()): Promise<ReconcileSummary> {
+    const summary: ReconcileSummary = { nodes: 0, actions: 0, flagged: 0 };
+    for (const node of await this.healing.reportingNodes(new Date(now.getTime() - this.freshMs))) {
+      summary.nodes += 1;
+      for (const action of await this.decide(node)) {
+        try {
+          if (action.kind === 'flag-unknown') {
+            summary.flagged += 1;
+            await this.flag(node.id, action.vmId, action.reason);
+          } else if (await this.apply(node.id, action)) {
+            summary.actions += 1;
+          }
+        } catch (error) {
+          this.logger.error(`node ${node.id}, VM ${action.vmId}, ${action.kind}: ${(error as Error).message}`);
+        }
+      }
+    }
+    return summary;
+  }
+
+  private async decide(node: ReportingNode): Promise<ReconcileAction[]> {
+    const observed = observedVms(node.reportedVms);
+    const placed = await this.healing.placedOn(node.id);
+    const placedIds = new Set(placed.map((vm) => vm.id));
+    const others = observed.filter((vm) => !placedIds.has(vm.id)).map((vm) => vm.id);
+    const elsewhere = new Map<string, ElsewhereVm>();
+    for (const vm of await this.healing.known(others, node.id)) elsewhere.set(vm.id, vm);
+    return reconcileNode(
+      {
+        nodeId: node.id,
+        observedAt: node.lastSeenAt,
+        placed: placed.map((vm) => ({ id: vm.id, status: vm.status as VmStatus, generation: vm.generation, statusChangedAt: vm.statusChangedAt, hasOpenAssignment: vm.openAssignments > 0 })),
+        observed,
+        elsewhere,
+      },
+      this.settleMs,
+    );
+  }
+
+  private async apply(nodeId: string, action: Exclude<ReconcileAction, { kind: 'flag-unknown' }>): Promise<boolean> {
+    if (action.kind === 'finish-deletion') {
+      const done = await this.tx.run(async (db) => {
+        await this.healing.lockVm(action.vmId, db);
+        const vm = await this.vms.findById(action.vmId, db);
+        if (!vm || vm.status !== 'deleting' || vm.nodeId !== nodeId || (await this.healing.hasOpenAssignment(vm.id, nodeId, db))) return false;
+        await this.lifecycle.finishDeletion(vm, db, 'system:reconciler');
+        return true;
+      });
+      if (done) {
+        this.metrics.acted('deletion_finished');
+        await this.signals.signal(vmSignal(action.vmId));
+      }
+      return done;
+    }
+    const issued = await this.tx.run(async (db) => {
+      await this.healing.lockVm(action.vmId, db);
+      const vm = await this.vms.findById(action.vmId, db);
+      if (!vm) return false;
+      if (action.kind === 'recreate') {
+        if (vm.nodeId !== nodeId || (await this.healing.hasOpenAssignment(vm.id, nodeId, db))) return false;
+        const volumes = (await this.volumes.attachedTo(vm.id, db)).map(volumeSpecOf);
+        await this.issuer.issue(db, vm, nodeId, 'create-vm', vm.generation, { start: vm.desiredStatus === 'running' && vm.status !== 'stopped', volumes });
+        await this.vms.addEvent({ vmId: vm.id, accountId: vm.accountId, type: 'reconciled', reason: 'recreated', message: `Created again on node ${nodeId}: ${action.reason}.`, actor: 'system:reconciler' }, db);
+        this.metrics.acted('recreated');
+        return true;
+      }
+      if (await this.healing.hasOpenDelete(vm.id, nodeId, db)) return false;
+      await this.issuer.issue(db, vm, nodeId, 'delete-vm', vm.generation);
+      await this.vms.addEvent({ vmId: vm.id, accountId: vm.accountId, type: 'reconciled', reason: 'stale_copy_deleted', message: `Node ${nodeId} still held a copy (${action.reason}); it was told to destroy it.`, actor: 'system:reconciler' }, db);
+      this.metrics.acted('stale_copy_deleted');
+      return true;
+    });
+    if (issued) await this.signals.signalMany([nodeSignal(nodeId), vmSignal(action.vmId)]);
+    return issued;
+  }
+
+  private async flag(nodeId: string, vmId: string, reason: string): Promise<void> {
+    this.metrics.flagged(reason.startsWith('the platform has no such VM') ? 'unknown_vm' : 'newer_generation');
+    this.logger.warn(`node ${nodeId} reports VM ${vmId}, left alone: ${reason}`);
+    const vm = await this.vms.findById(vmId);
+    if (!vm) return;
+    // One event per distinct finding, not one per pass.
+    const message = `Node ${nodeId} reports a copy the platform cannot explain (${reason}); left alone for an operator.`;
+    const last = await this.vms.lastEvent(vm.id, 'reconcile_mismatch');
+    if (last?.message !== message) await this.vms.addEvent({ vmId: vm.id, accountId: vm.accountId, type: 'reconciled', reason: 'reconcile_mismatch', message, actor: 'system:reconciler' });
+  }
+}
+
+function observedVms(reported: unknown): ObservedVm[] {
+  if (!Array.isArray(reported)) return [];
+  const vms: ObservedVm[] = [];
+  for (const entry of reported as Array<Record<string, unknown>>) {
+    if (typeof entry?.id !== 'string' || !(AGENT_VM_STATES as readonly string[]).includes(entry.state as string)) continue;
+    vms.push({ id: entry.id, state: entry.state as AgentVmState, ...(typeof entry.generation === 'number' ? { generation: entry.generation } : {}) });
+  }
+  return vms;
+}
