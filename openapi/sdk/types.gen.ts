@@ -332,6 +332,10 @@ export type CreateVmDto = {
      */
     cloudInit?: string;
     /**
+     * Boot from the root disk of one of the account’s VM snapshots (an `available` one, same zone and image). Root-disk snapshots stay on the node that took them, so the VM runs on that node.
+     */
+    fromSnapshotId?: string;
+    /**
      * Checked by the node agent while the VM runs: the VM is routed only while healthy (not before its first passing check), and restarted per run strategy when unhealthy.
      */
     healthCheck?: HealthCheckDto;

@@ -102,6 +102,12 @@ describe('volumes and snapshots on VMs, through the node agents', () => {
     });
     const onNode = await nodeOf(vm).driver.listSnapshots();
     expect(onNode.map((snapshot) => snapshot.snapshotId)).toContain(vmSnapshot.data!.id);
+    // A new VM boots from the snapshot's root disk, on the node that holds it.
+    const restoredVm = await waitFor((await createVm({ fromSnapshotId: vmSnapshot.data!.id })).id, 'running');
+    expect(restoredVm.nodeId).toBe(vm.nodeId);
+    expect(nodeOf(restoredVm).driver.specOf(restoredVm.id)?.fromSnapshotId).toBe(vmSnapshot.data!.id);
+    const wrongImage = await send(vmsCreate({ client: tenant.client, path: account, body: vmBody({ image: 'fedora-41', fromSnapshotId: vmSnapshot.data!.id }) }));
+    expect(wrongImage.status).toBe(422);
     const volumeSnapshotId = vmSnapshot.data!.volumeSnapshotIds[0];
     expect((await send(volumeSnapshotsGet({ client: tenant.client, path: { ...account, snapshotId: volumeSnapshotId } }))).data!.status).toBe('available');
 

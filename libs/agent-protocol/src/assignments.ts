@@ -48,6 +48,8 @@ export interface VmSpec {
   ports?: VmPortSpec[];
   /** Volumes to attach once the VM is created (replicated and S3 volumes follow a VM to a new node). */
   volumes?: VolumeAttachmentSpec[];
+  /** Boot from this VM snapshot's root disk (held on this node) instead of a fresh image. */
+  fromSnapshotId?: string;
   /** Start the VM once created; false creates it stopped. */
   start?: boolean;
   /** The placement generation this copy belongs to; the agent records it with the VM (fencing). */

@@ -81,6 +81,7 @@ function specOf(vm: VmWithPorts, start: boolean, volumes: VolumeAttachmentSpec[]
       ...(port.publicPort !== null ? { publicPort: port.publicPort } : {}),
     })),
     volumes,
+    ...(vm.fromSnapshotId ? { fromSnapshotId: vm.fromSnapshotId } : {}),
     start,
     ...(vm.healthCheck !== null ? { healthCheck: vm.healthCheck as unknown as VmHealthCheckSpec } : {}),
   };

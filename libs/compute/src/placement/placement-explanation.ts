@@ -27,7 +27,7 @@ export function describeRejection(filter: PlacementFilter, count: number, reques
     case 'architecture':
       return plural(count, `is not ${request.arch}`, `are not ${request.arch}`);
     case 'pin':
-      return plural(count, 'is not', 'are not') + ` node ${request.pinnedNodeId}, where the VM's local volume lives`;
+      return plural(count, 'is not', 'are not') + ` node ${request.pinnedNodeId}, where the VM's local volume or root-disk snapshot is`;
     case 'zone':
       return plural(count, 'is in another zone', 'are in another zone');
     case 'status':

@@ -318,7 +318,7 @@ describe('PlacementScheduler explanation', () => {
 
   it('names the pinned node, the GPU model and the anti-affinity group', () => {
     expect(scheduler.place(request({ pinnedNodeId: 'p1' }), [node('a'), node('b')]).explanation.message).toBe(
-      "No node fits: 2 nodes considered; 2 are not node p1, where the VM's local volume lives.",
+      "No node fits: 2 nodes considered; 2 are not node p1, where the VM's local volume or root-disk snapshot is.",
     );
     expect(scheduler.place(request({ gpus: { count: 2, model: 'h100' } }), [node('a')]).explanation.message).toBe(
       'No node fits: 1 node considered; 1 lacks free h100 GPUs.',

@@ -68,7 +68,8 @@ export class VmPlacementService {
     let vm = await this.vms.findById(vmId);
     if (!vm || !AWAITING_PLACEMENT.includes(vm.status as VmStatus)) return { result: 'skipped' };
     // A local volume pins the VM to the node its disk is on.
-    const pinnedNodeId = await this.volumes.localPinOf(vm.id);
+    // A VM restored from a VM snapshot runs where the snapshot is.
+    const pinnedNodeId = vm.pinnedNodeId ?? (await this.volumes.localPinOf(vm.id));
     const request = { ...placementRequestOf(vm), ...(pinnedNodeId ? { pinnedNodeId } : {}) };
     let decision: PlacementDecision | undefined;
     let busyRetries = 0;
@@ -146,7 +147,8 @@ export class VmPlacementService {
             status: 'scheduled',
             nodeId,
             statusReason: null,
-            extra: { reservedNodeId: nodeId, generation, placement: explanation as unknown as Prisma.InputJsonObject, placementAttempts: { increment: 1 } },
+            // A snapshot pin holds for the first placement only: the root disk then lives on the node, and a VM that later resurfaces elsewhere starts fresh from its image.
+            extra: { reservedNodeId: nodeId, generation, placement: explanation as unknown as Prisma.InputJsonObject, placementAttempts: { increment: 1 }, pinnedNodeId: null, fromSnapshotId: null },
           },
           db,
           vm.version,

@@ -18,6 +18,7 @@ import { OperationRepository } from '../operations/operation.repository';
 import { placementRequestOf, VmPlacementService } from '../placement/vm-placement.service';
 import type { CreateVmDto, PlacementPreviewDto, UpdateVmDto, VmAcceptedDto, VmEventDto, VmListQueryDto, VmResponseDto } from './dto/vm.dto';
 import { CatalogService } from '../catalog/catalog.service';
+import { VmSnapshotRepository } from '../snapshots/vm-snapshot.repository';
 import type { ResolvedVmCatalog } from '../catalog/catalog.types';
 import { QuotasService } from '../quotas/quotas.service';
 import { healingColumnsForCreate, healingColumnsForUpdate } from '../healing/vm-healing-fields';
@@ -44,6 +45,7 @@ export class VmsService {
     private readonly secrets: SecretsService,
     private readonly runway: RunwayPolicy,
     private readonly volumes: VolumeAttachmentService,
+    private readonly snapshots: VmSnapshotRepository,
     private readonly jobs: JobEnqueuer,
     private readonly signals: SignalBus,
     private readonly config: AppConfig,
@@ -57,6 +59,7 @@ export class VmsService {
    */
   async create(access: AccountAccess, actor: string, input: CreateVmDto): Promise<VmAcceptedDto> {
     const spec = await this.validate(access.accountId, input);
+    const restore = input.fromSnapshotId ? await this.restorableSnapshot(access.accountId, input, spec) : null;
     const halted = input.runStrategy === 'halted';
     // A VM that will run needs a balance covering MIN_RUNWAY_HOURS of it (402 with the shortfall otherwise).
     if (!halted) await this.assertRunway(access.accountId, spec.instanceType.name, input.ports ?? []);
@@ -91,6 +94,8 @@ export class VmsService {
             labels: input.labels ?? {},
             status: halted ? 'stopped' : 'pending',
             desiredStatus: halted ? 'stopped' : 'running',
+            pinnedNodeId: restore?.nodeId ?? null,
+            fromSnapshotId: restore?.id ?? null,
             ...healingColumnsForCreate(input),
           },
           db,
@@ -264,6 +269,29 @@ export class VmsService {
   private async assertRunway(accountId: string, instanceType: string, ports: ReadonlyArray<{ protocol: string }>): Promise<void> {
     const perHour = await this.runway.hourlyPriceOfVm({ instanceType, udpPorts: ports.filter((port) => port.protocol === 'udp').length });
     await this.runway.assertCanRun(accountId, perHour);
+  }
+
+  /** A VM snapshot the new VM can boot from: the account's, available, in the VM's zone, of its image, no larger than its disk. */
+  private async restorableSnapshot(accountId: string, input: CreateVmDto, spec: ResolvedVmCatalog): Promise<{ id: string; nodeId: string }> {
+    const snapshot = await this.snapshots.findInAccount(accountId, input.fromSnapshotId!);
+    const rootDiskGib = input.rootDiskGib ?? spec.image.minDiskGib;
+    const problem = !snapshot
+      ? 'the account has no such VM snapshot'
+      : snapshot.status !== 'available'
+        ? `the snapshot is ${snapshot.status}`
+        : snapshot.zone !== spec.zone.name
+          ? `the snapshot is in zone ${snapshot.zone}`
+          : snapshot.image !== spec.image.name
+            ? `the snapshot is of image ${snapshot.image}`
+            : snapshot.rootDiskGib > rootDiskGib
+              ? `the snapshot needs a root disk of at least ${snapshot.rootDiskGib} GiB`
+              : null;
+    if (problem || !snapshot) {
+      throw new DomainError(VmsErrors['vm.invalid_spec'], `Cannot boot from snapshot ${input.fromSnapshotId}: ${problem}.`, {}, [
+        { field: 'fromSnapshotId', code: 'not_restorable', message: problem ?? 'not restorable' },
+      ]);
+    }
+    return { id: snapshot.id, nodeId: snapshot.nodeId };
   }
 
   private async enforceQuota(accountId: string, spec: ResolvedVmCatalog, db?: Db): Promise<void> {

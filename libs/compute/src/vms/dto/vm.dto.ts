@@ -142,6 +142,15 @@ export class CreateVmDto {
   @IsOptional()
   @IsObject()
   labels?: Record<string, string>;
+
+  @ApiPropertyOptional({
+    description:
+      'Boot from the root disk of one of the account’s VM snapshots (an `available` one, same zone and image). Root-disk snapshots stay on the node that took them, so the VM runs on that node.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9]{1,64}$/, { message: 'fromSnapshotId must be a snapshot id' })
+  fromSnapshotId?: string;
 }
 
 export class CreateVmQueryDto {
