@@ -8,6 +8,15 @@ import { Client } from 'pg';
  * connection is reopened with back-off, and `onReconnect` tells the owner
  * that notifications may have been missed meanwhile.
  */
+export interface PgNotificationListenerOptions {
+  /** Pause before the n-th reconnect attempt (n ≥ 1). */
+  retryDelayMs?: (failures: number) => number;
+  /** Told of every failed connection or attempt; by default the first of a run is logged. */
+  onLost?: (error: unknown) => void;
+  /** Told when a connection is back after failures; by default logged. */
+  onRestored?: (failures: number) => void;
+}
+
 export class PgNotificationListener {
   private readonly logger = new Logger(PgNotificationListener.name);
   private client: Client | undefined;
@@ -20,6 +29,7 @@ export class PgNotificationListener {
     private readonly channel: string,
     private readonly onNotification: (payload: string) => void,
     private readonly onReconnect: () => void = () => undefined,
+    private readonly options: PgNotificationListenerOptions = {},
   ) {
     if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`invalid channel name ${channel}`);
   }
@@ -52,7 +62,10 @@ export class PgNotificationListener {
       return;
     }
     if (this.client !== client) return;
-    if (this.failures > 0) this.logger.log(`LISTEN ${this.channel} restored`);
+    if (this.failures > 0) {
+      if (this.options.onRestored) this.options.onRestored(this.failures);
+      else this.logger.log(`LISTEN ${this.channel} restored`);
+    }
     this.failures = 0;
     this.onReconnect();
   }
@@ -63,8 +76,10 @@ export class PgNotificationListener {
     void discard(client);
     if (!this.running) return;
     this.failures += 1;
-    if (this.failures === 1) this.logger.warn(`LISTEN ${this.channel} lost (${(error as Error).message}); reconnecting`);
-    this.reconnectTimer = setTimeout(() => void this.connect(), Math.min(30_000, 100 * 2 ** Math.min(this.failures, 8)));
+    if (this.options.onLost) this.options.onLost(error);
+    else if (this.failures === 1) this.logger.warn(`LISTEN ${this.channel} lost (${(error as Error).message}); reconnecting`);
+    const delayMs = this.options.retryDelayMs?.(this.failures) ?? Math.min(30_000, 100 * 2 ** Math.min(this.failures, 8));
+    this.reconnectTimer = setTimeout(() => void this.connect(), delayMs);
   }
 }
 

@@ -14,6 +14,7 @@ export * from './etag/if-match.decorator';
 export * from './rate-limit/rate-limit.guard';
 export * from './request/principal-ref';
 export * from './request/request-id';
+export * from './request/abort-on-close';
 export * from './request/http-hooks';
 export * from './openapi/problem.dto';
 export * from './openapi/api-problems.decorator';

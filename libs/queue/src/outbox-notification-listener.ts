@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@statemesh/config';
-import { Client } from 'pg';
+import { PgNotificationListener } from '@statemesh/database';
 import { OUTBOX_CHANNEL } from './outbox.repository';
 import { OutageLog } from './outage-log';
 import { retryDelayMs } from './retry-delay';
@@ -16,62 +16,24 @@ import { retryDelayMs } from './retry-delay';
 export class OutboxNotificationListener {
   private readonly logger = new Logger(OutboxNotificationListener.name);
   private readonly outage = new OutageLog(this.logger, 'outbox LISTEN connection', 'falling back to polling while it reconnects');
-  private client: Client | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private failures = 0;
-  private running = false;
-  private onNotification: () => void = () => undefined;
+  private listener: PgNotificationListener | undefined;
 
   constructor(private readonly config: AppConfig) {}
 
   start(onNotification: () => void): void {
-    if (this.running) return;
-    this.running = true;
-    this.onNotification = onNotification;
-    void this.connect();
+    if (this.listener) return;
+    const { pollIntervalMs, maxRetryDelayMs } = this.config.outbox;
+    this.listener = new PgNotificationListener(this.config.database.url, OUTBOX_CHANNEL, () => onNotification(), onNotification, {
+      retryDelayMs: (failures) => retryDelayMs(failures, pollIntervalMs, maxRetryDelayMs),
+      onLost: (error) => this.outage.failed(error),
+      onRestored: () => this.outage.recovered(),
+    });
+    this.listener.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.reconnectTimer);
-    const client = this.client;
-    this.client = undefined;
-    if (client) await this.discard(client);
-  }
-
-  private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.config.database.url, application_name: 'statemesh-outbox-listener' });
-    this.client = client;
-    client.on('notification', () => this.onNotification());
-    client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client, new Error('connection ended')));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    } catch (error) {
-      this.lost(client, error);
-      return;
-    }
-    if (this.client !== client) return;
-    this.failures = 0;
-    this.outage.recovered();
-    this.onNotification();
-  }
-
-  private lost(client: Client, error: unknown): void {
-    if (this.client !== client) return;
-    this.client = undefined;
-    void this.discard(client);
-    if (!this.running) return;
-    this.failures += 1;
-    this.outage.failed(error);
-    const { pollIntervalMs, maxRetryDelayMs } = this.config.outbox;
-    this.reconnectTimer = setTimeout(() => void this.connect(), retryDelayMs(this.failures, pollIntervalMs, maxRetryDelayMs));
-  }
-
-  private async discard(client: Client): Promise<void> {
-    client.removeAllListeners();
-    client.on('error', () => undefined); // a late socket error must not crash the process
-    await client.end().catch(() => undefined);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.stop();
   }
 }

@@ -65,16 +65,6 @@ export class SignalBus implements OnModuleDestroy {
     return listener;
   }
 
-  /** Resolves true when `key` is signalled within `timeoutMs`, false at the deadline or on abort. */
-  async waitFor(key: string, timeoutMs: number, abort?: AbortSignal): Promise<boolean> {
-    const listener = await this.listen(key);
-    try {
-      return await listener.wait(timeoutMs, abort);
-    } finally {
-      listener.close();
-    }
-  }
-
   async onModuleDestroy(): Promise<void> {
     for (const set of this.waiters.values()) for (const notify of set) notify();
     this.waiters.clear();

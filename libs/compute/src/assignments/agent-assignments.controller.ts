@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '@statemesh/http';
+import { ApiProblems, abortOnClose } from '@statemesh/http';
 import { AgentRoute, CurrentNode, type NodeSession } from '@statemesh/nodes';
 import type { FastifyReply } from 'fastify';
-import { abortOnClose } from '../vms/vms.controller';
 import {
   AcknowledgeAssignmentDto,
   AssignmentAckDto,

@@ -76,10 +76,6 @@ export class CatalogRepository {
     return { zone: row?.zone === true, image: row?.image === true, instanceType: row?.instanceType === true };
   }
 
-  async lockForShare(kind: CatalogKind, name: string, tx: Db): Promise<void> {
-    await tx.$queryRaw`SELECT 1 FROM ${TABLES[kind].table} WHERE name = ${name} FOR SHARE`;
-  }
-
   createZone(data: NewZone, db: Db = this.prisma): Promise<CatalogZone> {
     return db.zone.create({ data });
   }
@@ -122,7 +118,7 @@ export class CatalogRepository {
   /**
    * Deletes an entry no live VM (a `vms` row not yet deleted) refers to. The
    * entry is locked first, so a VM being created with it in a transaction
-   * that holds `lockForShare` is either committed and counted, or not yet
+   * that holds `lockForVm` is either committed and counted, or not yet
    * started and then finds the entry gone.
    */
   deleteUnlessInUse(kind: CatalogKind, name: string, expectedVersion: number | undefined): Promise<CatalogDeleteOutcome> {

@@ -58,11 +58,7 @@ export class CatalogService {
    * under the VM being created.
    */
   async resolveForVm(request: VmCatalogRequest, tx?: Db): Promise<ResolvedVmCatalog> {
-    if (tx) {
-      await this.catalog.lockForShare('zone', request.zone, tx);
-      await this.catalog.lockForShare('image', request.image, tx);
-      await this.catalog.lockForShare('instanceType', request.instanceType, tx);
-    }
+    if (tx) await this.catalog.lockForVm({ zone: request.zone, image: request.image, instanceType: request.instanceType }, tx);
     // One after the other: a transaction runs one statement at a time anyway.
     const zone = await this.catalog.findZone(request.zone, tx);
     const found = await this.catalog.findImage(request.image, tx);

@@ -5,7 +5,7 @@ import { NodeCapacityRepository } from '@statemesh/nodes';
 import { JobEnqueuer } from '@statemesh/queue';
 import { SignalBus } from '@statemesh/redis';
 import { VolumeAttachmentService } from '@statemesh/storage';
-import { AssignmentIssuer, nodeSignal, vmSignal } from '../assignments/assignment-issuer';
+import { AssignmentIssuer, vmSignal } from '../assignments/assignment-issuer';
 import { AssignmentRepository } from '../assignments/assignment.repository';
 import { transition } from '../lifecycle/vm-state-machine';
 import type { VmStatus } from '../lifecycle/vm-lifecycle.types';
@@ -82,18 +82,17 @@ export class NodeLossService {
   }
 
   private async evacuateVm(vmId: string, node: LosingNode, now: Date): Promise<boolean> {
-    const wake = { nodes: new Set<string>(), vms: new Set([vmId]) };
     const done = await this.tx.run(async (db) => {
       await this.healing.lockVm(vmId, db);
       const vm = await this.vms.findById(vmId, db);
       if (!vm || vm.status === 'deleted' || (vm.nodeId !== node.id && vm.reservedNodeId !== node.id)) return false;
       if (node.kind !== 'lost' && !(await this.fenced(vm, node, now, db))) {
-        if (await this.askNodeToLetGo(vm, node, db)) wake.nodes.add(node.id);
+        await this.askNodeToLetGo(vm, node, db);
         return false;
       }
       return this.release(vm, node, db);
     });
-    await this.signals.signalMany([...[...wake.nodes].map(nodeSignal), ...[...wake.vms].map(vmSignal)]);
+    await this.signals.signal(vmSignal(vmId));
     return done;
   }
 

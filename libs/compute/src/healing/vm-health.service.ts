@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@statemesh/config';
 import { TransactionRunner } from '@statemesh/database';
 import { SignalBus } from '@statemesh/redis';
-import { AssignmentIssuer, nodeSignal, vmSignal } from '../assignments/assignment-issuer';
+import { AssignmentIssuer, vmSignal } from '../assignments/assignment-issuer';
 import { restartPolicyOf } from '../vms/vm-lifecycle.service';
 import { VmRepository, type VmWithPorts } from '../vms/vm.repository';
 import { HealingMetrics } from './healing.metrics';
@@ -38,12 +38,12 @@ export class VmHealthService {
       }
       return;
     }
-    const wakeNode = await this.tx.run(async (db) => {
+    await this.tx.run(async (db) => {
       await this.healing.lockVm(vm.id, db);
       const fresh = await this.vms.findById(vm.id, db);
       if (!fresh || fresh.status !== 'running') {
         await this.healing.setHealthy(vm.id, false, db);
-        return null;
+        return;
       }
       const restart = fresh.desiredStatus === 'running' && fresh.nodeId !== null && (fresh.runStrategy === 'always' || fresh.runStrategy === 'rerunOnFailure');
       const policy = restartPolicyOf(this.config);
@@ -52,7 +52,7 @@ export class VmHealthService {
       if (!restart) {
         await this.healing.setHealthy(vm.id, false, db);
         await this.vms.addEvent({ vmId: vm.id, accountId: vm.accountId, type: 'health', reason: 'health_check_failed', message: `The health check fails${detail}; entrypoints are withdrawn until it passes.`, actor }, db);
-        return null;
+        return;
       }
       const crashLoop = failureCount >= policy.crashLoopThreshold;
       const changed = await this.vms.changeStatus(
@@ -64,7 +64,7 @@ export class VmHealthService {
         db,
         fresh.version,
       );
-      if (!changed) return null;
+      if (!changed) return;
       await this.vms.addEvent(
         {
           vmId: vm.id,
@@ -76,11 +76,10 @@ export class VmHealthService {
         },
         db,
       );
-      if (crashLoop) return null;
+      if (crashLoop) return;
       await this.issuer.issue(db, fresh, fresh.nodeId as string, 'restart-vm', fresh.generation);
-      return fresh.nodeId;
     });
     this.metrics.acted('health_check_failed');
-    await this.signals.signalMany([...(wakeNode ? [nodeSignal(wakeNode)] : []), vmSignal(vm.id)]);
+    await this.signals.signal(vmSignal(vm.id));
   }
 }

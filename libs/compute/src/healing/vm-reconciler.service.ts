@@ -4,7 +4,7 @@ import { AppConfig } from '@statemesh/config';
 import { TransactionRunner } from '@statemesh/database';
 import { VolumeAttachmentService } from '@statemesh/storage';
 import { SignalBus } from '@statemesh/redis';
-import { AssignmentIssuer, nodeSignal, vmSignal } from '../assignments/assignment-issuer';
+import { AssignmentIssuer, vmSignal } from '../assignments/assignment-issuer';
 import type { VmStatus } from '../lifecycle/vm-lifecycle.types';
 import { VmLifecycleService } from '../vms/vm-lifecycle.service';
 import { volumeSpecOf } from '../volumes-bridge/vm-volume-delivery';
@@ -132,7 +132,7 @@ export class VmReconcilerService {
       this.metrics.acted('stale_copy_deleted');
       return true;
     });
-    if (issued) await this.signals.signalMany([nodeSignal(nodeId), vmSignal(action.vmId)]);
+    if (issued) await this.signals.signal(vmSignal(action.vmId));
     return issued;
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@statemesh/database';
 import { SignalBus } from '@statemesh/redis';
-import { AssignmentIssuer, nodeSignal, vmSignal } from '../assignments/assignment-issuer';
+import { AssignmentIssuer, vmSignal } from '../assignments/assignment-issuer';
 import { transition } from '../lifecycle/vm-state-machine';
 import type { VmStatus } from '../lifecycle/vm-lifecycle.types';
 import { OperationRepository } from '../operations/operation.repository';
@@ -64,7 +64,7 @@ export class VmRestartsService {
     });
     if (!moved) return false;
     this.metrics.acted('restarted_after_failure');
-    await this.signals.signalMany([nodeSignal(vm.nodeId), vmSignal(vm.id)]);
+    await this.signals.signal(vmSignal(vm.id));
     return true;
   }
 }

@@ -11,6 +11,11 @@ export class AccountImageRepository {
     return db.image.create({ data });
   }
 
+  /** Any image by name (the catalog's or an account's), e.g. the image a VM was created from. */
+  findByName(name: string, db: Db = this.prisma): Promise<Image | null> {
+    return db.image.findUnique({ where: { name } });
+  }
+
   find(accountId: string, name: string): Promise<Image | null> {
     return this.prisma.image.findFirst({ where: { name, accountId } });
   }

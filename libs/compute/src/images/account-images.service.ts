@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, newId, notFound } from '@statemesh/common';
+import { DomainError, notFound } from '@statemesh/common';
 import { TransactionRunner, isUniqueViolation, type Image } from '@statemesh/database';
 import { pageRequest, toPage, type Page } from '@statemesh/http';
 import type { AccountAccess } from '@statemesh/identity';
-import { SignalBus } from '@statemesh/redis';
-import { AssignmentIssuer, nodeSignal } from '../assignments/assignment-issuer';
+import { AssignmentIssuer } from '../assignments/assignment-issuer';
 import { CatalogErrors } from '../catalog/catalog.errors';
 import { toImageResponse } from '../catalog/catalog.mapper';
 import { VmRepository } from '../vms/vm.repository';
@@ -27,7 +26,6 @@ export class AccountImagesService {
     private readonly images: AccountImageRepository,
     private readonly vms: VmRepository,
     private readonly issuer: AssignmentIssuer,
-    private readonly signals: SignalBus,
   ) {}
 
   async capture(access: AccountAccess, vmId: string, input: CaptureImageDto, actor: string): Promise<AccountImageResponseDto> {
@@ -40,7 +38,7 @@ export class AccountImagesService {
     const nodeId = vm.nodeId;
     try {
       const image = await this.tx.run(async (db) => {
-        const base = await db.image.findUnique({ where: { name: vm.image } });
+        const base = await this.images.findByName(vm.image, db);
         const created = await this.images.create(
           {
             name: input.name,
@@ -54,11 +52,10 @@ export class AccountImagesService {
           },
           db,
         );
-        await db.assignment.create({ data: { id: newId(), nodeId, vmId: vm.id, action: 'snapshot-vm', generation: vm.generation, payload: { snapshotId: `image-${input.name}` } } });
+        await this.issuer.issue(db, vm, nodeId, 'snapshot-vm', vm.generation, { snapshotId: `image-${input.name}` });
         await this.vms.addEvent({ vmId: vm.id, accountId: vm.accountId, type: 'action', reason: 'image_captured', message: `Image ${input.name} captured from the root disk.`, actor }, db);
         return created;
       });
-      await this.signals.signal(nodeSignal(nodeId));
       return toAccountImageResponse(image);
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError(CatalogErrors['catalog.name_taken'], `An image named ${input.name} exists.`);

@@ -37,12 +37,6 @@ export interface ActionResult {
   operation: Operation;
 }
 
-/** After a transaction: whom to wake. */
-interface Wakeups {
-  nodes: Set<string>;
-  vms: Set<string>;
-}
-
 /**
  * The VM lifecycle with its side effects: user actions, node agent reports
  * and acknowledgements, run strategies, and the end of deletion. The pure
@@ -73,7 +67,6 @@ export class VmLifecycleService {
       throw new DomainError(VmsErrors[verdict.code], verdict.reason, { currentStatus: verdict.current });
     }
     const next = verdict.next;
-    const wake: Wakeups = { nodes: new Set(), vms: new Set([vm.id]) };
     const operation = await this.tx.run(async (db) => {
       const desiredStatus = action === 'stop' ? 'stopped' : action === 'delete' ? 'deleted' : action === 'reset' ? vm.desiredStatus : 'running';
       const changed = await this.vms.changeStatus(
@@ -94,7 +87,6 @@ export class VmLifecycleService {
         } else {
           await this.issuer.issue(db, vm, vm.nodeId, 'delete-vm', vm.generation);
           await this.operations.markRunning(vm.id, ['vm.delete'], db);
-          wake.nodes.add(vm.nodeId);
         }
       } else if (next === 'pending') {
         // At rest without a node (its node was lost, or it never had one): back through placement.
@@ -103,12 +95,11 @@ export class VmLifecycleService {
         const assignment = ACTION_ASSIGNMENTS[action];
         if (assignment && vm.nodeId) {
           await this.issuer.issue(db, vm, vm.nodeId, assignment, vm.generation);
-          wake.nodes.add(vm.nodeId);
         }
       }
       return (await this.operations.findInAccount(vm.accountId, operation.id)) ?? operation;
     });
-    await this.wake(wake);
+    await this.wakeWaiters(vm.id);
     const after = await this.vms.findById(vm.id);
     return { vm: after ?? vm, operation };
   }
@@ -142,8 +133,6 @@ export class VmLifecycleService {
     const event = REPORT_EVENTS[state];
     const verdict = transition(current, event, { mode: vm.mode, hasNode: vm.reservedNodeId !== null });
     if (!verdict.allowed || (verdict.next === current && state !== 'failed')) return { applied: false, status: current };
-
-    const wake: Wakeups = { nodes: new Set(), vms: new Set([vm.id]) };
     const status = await this.tx.run(async (db) => {
       const failed = state === 'failed';
       const stoppedByItself = state === 'stopped' && current !== 'stopping' && vm.desiredStatus === 'running' && current !== 'provisioning';
@@ -198,7 +187,7 @@ export class VmLifecycleService {
       );
       return verdict.next;
     });
-    await this.wake(wake);
+    await this.wakeWaiters(vm.id);
     return { applied: status !== current, status };
   }
 
@@ -213,7 +202,6 @@ export class VmLifecycleService {
     for (const vm of await this.vms.suspendable(accountId)) {
       const verdict = transition(vm.status as VmStatus, 'walletSuspended', { mode: vm.mode, hasNode: vm.reservedNodeId !== null });
       if (!verdict.allowed || verdict.next === vm.status) continue;
-      const wake: Wakeups = { nodes: new Set(), vms: new Set([vm.id]) };
       const changed = await this.tx.run(async (db) => {
         const moved = await this.vms.changeStatus(vm, [vm.status as VmStatus], { status: 'suspended', statusReason: 'The wallet could not pay past its grace period; fund it and start the VM.', extra: { desiredStatus: 'stopped' } }, db, vm.version);
         if (!moved) return false;
@@ -222,13 +210,12 @@ export class VmLifecycleService {
         await this.operations.complete(vm.id, ENDS_RUNNING, { error: failedProblem(vm.id, 'The VM was suspended because the wallet ran dry.') }, db);
         if (vm.nodeId && ['scheduled', 'provisioning', 'running', 'starting', 'restarting', 'crashLoop'].includes(vm.status)) {
           await this.issuer.issue(db, vm, vm.nodeId, 'stop-vm', vm.generation);
-          wake.nodes.add(vm.nodeId);
         }
         return true;
       });
       if (changed) {
         suspended += 1;
-        await this.wake(wake);
+        await this.wakeWaiters(vm.id);
       }
     }
     return suspended;
@@ -240,7 +227,7 @@ export class VmLifecycleService {
       const vm = await this.vms.findById(vmId, db);
       if (vm && vm.status === 'deleting') await this.finishDeletion(vm, db, actor);
     });
-    await this.wake({ nodes: new Set(), vms: new Set([vmId]) });
+    await this.wakeWaiters(vmId);
   }
 
   /**
@@ -259,9 +246,9 @@ export class VmLifecycleService {
     await this.vms.addEvent({ vmId: vm.id, accountId: vm.accountId, type: 'status_changed', reason: 'deleted', message: 'The VM was deleted.', actor }, db);
   }
 
-  async wake(wake: Wakeups): Promise<void> {
-    // Nodes wake on the assignment's own NOTIFY (AgentAssignmentsService); VM waiters through the signal bus.
-    await this.signals.signalMany([...wake.vms].map(vmSignal));
+  /** Wakes whoever waits on the VM (`GET .../wait`). Nodes need no signal: an assignment's own NOTIFY wakes its node's long-poll. */
+  async wakeWaiters(vmId: string): Promise<void> {
+    await this.signals.signal(vmSignal(vmId));
   }
 
   private raced(vm: VmWithPorts): DomainError {

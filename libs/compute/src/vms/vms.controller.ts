@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { ApiIfMatch, ApiProblems, IfMatch, PageOf, PageQueryDto, type Page, type Versioned } from '@statemesh/http';
+import { ApiIfMatch, ApiProblems, IfMatch, PageOf, PageQueryDto, abortOnClose, type Page, type Versioned } from '@statemesh/http';
 import { AccountRoute, CurrentAccountAccess, CurrentPrincipal, type AccountAccess, type Principal } from '@statemesh/identity';
 import type { FastifyReply } from 'fastify';
 import type { VmUserAction } from '../lifecycle/vm-lifecycle.types';
@@ -158,13 +158,4 @@ export class VmsController {
   private act(access: AccountAccess, principal: Principal, vmId: string, action: VmUserAction): Promise<VmAcceptedDto> {
     return this.vms.act(access, actorOf(principal), vmId, action);
   }
-}
-
-/** Ends a long-poll early when the client goes away (the response closes before it was sent). */
-export function abortOnClose(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
 }
