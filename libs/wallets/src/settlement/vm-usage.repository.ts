@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { VmPeriodPrices, VmPeriodRecord } from '@statemesh/billing';
-import { PrismaService, type Db, type Prisma } from '@statemesh/database';
+import { Prisma, PrismaService, type Db } from '@statemesh/database';
+import { tenantShardCondition } from './tenant-shard';
+import type { TenantShard } from './usage-source';
 
 /** A node as metering sees it: who operates it and its status history around a period. */
 export interface NodePeriodRecord {
@@ -75,7 +77,8 @@ export class VmUsageRepository {
    * `settlement_usage` table of the settling transaction (see
    * `SettlementRepository.createWorkspace`): the same rules as the pure
    * `vmPeriodUsage` over `vmsInPeriod` and `nodesInPeriod`, which stay the
-   * reference (a test compares both on random histories).
+   * reference (a test compares both on random histories), for the VMs of the
+   * tenants in `shard`.
    *
    * Each status change lasts until the VM's next one (the last change before
    * the period gives the status at its start), truncated to whole seconds and
@@ -85,7 +88,7 @@ export class VmUsageRepository {
    * other, nor do one node's, so the overlaps can simply be summed. Public UDP
    * ports are billed for the seconds the VM existed. Returns the parts staged.
    */
-  async stageUsage(start: Date, end: Date, prices: VmPeriodPrices, tx: Prisma.TransactionClient): Promise<number> {
+  async stageUsage(start: Date, end: Date, prices: VmPeriodPrices, shard: TenantShard, tx: Prisma.TransactionClient): Promise<number> {
     const startS = Math.floor(start.getTime() / 1000);
     const endS = Math.floor(end.getTime() / 1000);
     const types = [...prices.instanceTypePerHour.keys()];
@@ -97,7 +100,7 @@ export class VmUsageRepository {
                coalesce(u.ports, 0)::int AS ports
         FROM vms v
         LEFT JOIN (SELECT "vmId", count(*) AS ports FROM vm_ports WHERE protocol = 'udp' AND "publicPort" IS NOT NULL GROUP BY "vmId") u ON u."vmId" = v.id
-        WHERE v."createdAt" < ${end} AND (v."deletedAt" IS NULL OR v."deletedAt" > ${start})
+        WHERE v."createdAt" < ${end} AND (v."deletedAt" IS NULL OR v."deletedAt" > ${start}) AND ${tenantShardCondition(Prisma.sql`v."accountId"`, shard)}
       ), vm_change AS MATERIALIZED (
         SELECT b.vm_id, b.status, b.node_id, b.at, b.id
         FROM vm CROSS JOIN LATERAL (
