@@ -137,9 +137,10 @@ export class SettlementService {
    * caller's transaction (and with it the cursor) rolls back.
    */
   private async settleShards(source: UsageSource, period: SettlementPeriod, count: number): Promise<PeriodOutcome> {
-    const timers = tenantShards(count).map(() => new PhaseTimer());
+    const shards = tenantShards(count);
+    const timers = shards.map(() => new PhaseTimer());
     const results = await Promise.allSettled(
-      tenantShards(count).map(async (shard) => {
+      shards.map(async (shard) => {
         const timer = timers[shard.index];
         const outcome = await this.transactions.run((tx) => this.settleShard(source, period, shard, tx, timer), { timeoutMs: PERIOD_TIMEOUT_MS });
         timer.mark('commit');
