@@ -20,8 +20,10 @@ export class VolumeUsageRepository {
   }
 
   /**
-   * Every volume that may have something to pay for in [start, end): billable
-   * when the period began, or changing within it. Each comes with its state
+   * Every volume that may have something to pay for in [start, end): created
+   * before its end, not deleted before its start (deleted volumes accumulate;
+   * settlement never looks at them again), and billable when the period began
+   * or changing within it. Each comes with its state
    * at the start (the last change before it) and its changes within the
    * period, in recording order.
    */
@@ -36,7 +38,7 @@ export class VolumeUsageRepository {
         WHERE c."volumeId" = v.id AND c."changedAt" < ${start}
         ORDER BY c."changedAt" DESC, c.id DESC LIMIT 1
       ) b ON true
-      WHERE v."createdAt" < ${end}
+      WHERE v."createdAt" < ${end} AND (v."deletedAt" IS NULL OR v."deletedAt" > ${start})
         AND (b.billable OR EXISTS (SELECT 1 FROM volume_usage_changes c WHERE c."volumeId" = v.id AND c."changedAt" >= ${start} AND c."changedAt" < ${end}))
       ORDER BY v.id`;
     const changes = await db.$queryRaw<Array<{ volumeId: string; sizeGib: number; nodeId: string | null; billable: boolean; at: Date }>>`
@@ -91,7 +93,7 @@ export class VolumeUsageRepository {
       WITH volume AS MATERIALIZED (
         SELECT v.id, v."accountId" AS tenant_id, v.provider::text AS provider
         FROM volumes v
-        WHERE v."createdAt" < ${end} AND ${tenantShardCondition(Prisma.sql`v."accountId"`, shard)}
+        WHERE v."createdAt" < ${end} AND (v."deletedAt" IS NULL OR v."deletedAt" > ${start}) AND ${tenantShardCondition(Prisma.sql`v."accountId"`, shard)}
       ), change AS MATERIALIZED (
         SELECT b.volume_id, b.billable, b.size_gib, b.node_id, b.at, b.id
         FROM volume CROSS JOIN LATERAL (
