@@ -86,7 +86,9 @@ describe('settlement of volumes', () => {
       250,
     );
 
-    const lines = await stack.prisma.settlementLine.findMany({ where: { accountId: tenant.accountId }, include: { parts: true } });
+    const rows = await stack.prisma.settlementLine.findMany({ where: { accountId: tenant.accountId } });
+    const parts = await stack.prisma.settlementLinePart.findMany({ where: { lineId: { in: rows.map((line) => line.id) } }, orderBy: [{ lineId: 'asc' }, { position: 'asc' }] });
+    const lines = rows.map((line) => ({ ...line, parts: parts.filter((part) => part.lineId === line.id) }));
     expect(new Set(lines.map((line) => line.resourceKind))).toEqual(new Set(['volume']));
     for (const [volume, sizeGib, price] of [
       [platformVolume, 10, prices.statemesh],
