@@ -338,14 +338,14 @@ describe('self-healing', () => {
           const now = await getVm(moved.id);
           return now.status === 'running' && now.nodeId !== node.id ? true : undefined;
         },
-        30_000,
+        60_000,
       );
     }
     await eventually(
       'the node is decommissioned',
       async () => ((await send(nodesGet({ client: stack.operator.client, path: { accountId: stack.operator.accountId, nodeId: node.id } }))).data?.status === 'decommissioned' ? true : undefined),
-      30_000,
+      60_000,
     );
     expect(await node.driver.listVms()).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 });
