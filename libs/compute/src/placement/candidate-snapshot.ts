@@ -58,6 +58,9 @@ export class CandidateSnapshot {
       const read = await this.capacity.changedSince(this.changesSince, db);
       this.merge(read.nodes);
       this.changesSince = read.readAt;
+      // Writers outside the round lock (epoch closes, heartbeats, releases) stamp their own time and may commit late:
+      // the background read picks up what a catch-up missed.
+      if (Date.now() - this.readAt > this.maxAgeMs) this.refresh().catch((error: unknown) => this.logger.warn(`reading placement candidates failed: ${String(error)}`));
     }
     return this.nodes;
   }

@@ -1,5 +1,5 @@
 import type { CandidateNode, PlacementDecision, PlacementExplanation, PlacementRequest } from './placement.types';
-import { freeGpuModel, type PlacementScheduler } from './scheduler';
+import type { PlacementScheduler } from './scheduler';
 
 /** One VM a placement round decides, with what it asks for. */
 export interface RoundVm {
@@ -31,24 +31,23 @@ export interface RoundPlan {
  * Decides a round of VMs one after another against the same candidates,
  * each decision seeing the capacity the earlier ones took (vCPU, memory,
  * disk and GPUs), so no two decisions of a round count on the same free
- * capacity. The candidates are not modified: the round works on a copy in
- * which only the nodes it chose are replaced.
+ * capacity. Each decision and its explanation are exactly what
+ * `PlacementScheduler.place` answers over the candidates as the earlier
+ * decisions left them (see PlacementSequence). The candidates are not
+ * modified.
  */
 export function planRound(scheduler: PlacementScheduler, candidates: readonly CandidateNode[], vms: readonly RoundVm[]): RoundPlan {
-  const working = candidates.slice();
-  let indexById: Map<string, number> | undefined;
+  const sequence = scheduler.sequence(candidates);
   const demand = new Map<string, NodeDemand>();
   const decisions: RoundDecision[] = [];
   for (const { vmId, request } of vms) {
-    const decision = scheduler.place(request, working);
+    const decision = sequence.place(request);
     const nodeId = decision.chosenNodeId;
     if (nodeId === null) {
       decisions.push({ vmId, nodeId: null, explanation: { ...decision.explanation, chosenNodeId: null } });
       continue;
     }
-    indexById ??= new Map(working.map((node, index) => [node.id, index]));
-    const index = indexById.get(nodeId) as number;
-    working[index] = withTaken(working[index], request);
+    sequence.take(nodeId, request);
     const taken = demand.get(nodeId) ?? { nodeId, vcpu: 0, memoryMib: 0, diskGib: 0 };
     taken.vcpu += request.vcpu;
     taken.memoryMib += request.memoryMib;
@@ -93,19 +92,4 @@ export function settleRound(decisions: readonly RoundDecision[], refusedNodeIds:
 export function placedExplanation(nodeId: string, decision: PlacementDecision): PlacementExplanation {
   const { feasible, nodesConsidered } = decision.explanation;
   return { ...decision.explanation, chosenNodeId: nodeId, message: `Placed on node ${nodeId} (${feasible} of ${nodesConsidered} nodes fit).` };
-}
-
-function withTaken(node: CandidateNode, request: PlacementRequest): CandidateNode {
-  const allocated = node.allocated;
-  const gpus = request.gpus;
-  const model = gpus !== undefined && gpus.count > 0 ? freeGpuModel(node, gpus) : null;
-  return {
-    ...node,
-    allocated: {
-      vcpu: allocated.vcpu + request.vcpu,
-      memoryMib: allocated.memoryMib + request.memoryMib,
-      diskGib: allocated.diskGib + request.diskGib,
-      gpus: model === null ? allocated.gpus : [...allocated.gpus, { model, count: (gpus as { count: number }).count }],
-    },
-  };
 }
