@@ -122,7 +122,8 @@ export class VmPlacementService {
     ]);
     const waiting = [...stuck, ...unschedulable];
     if (waiting.length === 0) return 0;
-    this.snapshot.invalidate();
+    // Nodes may have become eligible: decide on fresh numbers. (A stuck job says nothing about the nodes.)
+    if (options.unschedulable) this.snapshot.invalidate();
     // One job id per VM and sweep: a sweep that runs again while its jobs still wait adds nothing to the queue.
     const sweep = Math.floor(now / 10_000);
     // `attempt: 0`: a retry, which a round takes in any waiting status (and the back-off starts over).
