@@ -172,21 +172,34 @@ export class VmRepository {
   /**
    * Locks VMs for a placement round, skipping rows another transaction
    * holds: the VMs asked for by id that still wait (see PlacementClaim),
-   * then, oldest first, other VMs in a `ready` status that a round places
-   * on its own — without anti-affinity group, pin or local volume — up to
-   * `limit` in all. Never a VM that still holds capacity (a drain's first
-   * phase) or that waits for its user to detach a lost local volume.
+   * then other VMs in the `ready` statuses, in that order of statuses and
+   * oldest first, that a round places on its own — without anti-affinity
+   * group, pin or local volume — up to `limit` in all. Never a VM that still
+   * holds capacity (a drain's first phase) or that waits for its user to
+   * detach a lost local volume. One statement per status, each walking the
+   * (status, statusChangedAt) index only as far as it takes: the cost does
+   * not grow with the number of VMs waiting.
    */
   async claimForPlacement(claim: PlacementClaim, limit: number, db: Db): Promise<VmWithPorts[]> {
-    const asked = [...claim.retries, ...claim.fresh];
-    const vms = await db.$queryRaw<Vm[]>`
-      SELECT v.* FROM vms v
-      WHERE ${this.waitingForRound(claim)}
-         OR (v.status = ANY(${claim.ready}::"VmStatus"[]) AND v."reservedNodeId" IS NULL AND v."antiAffinityGroup" IS NULL AND v."pinnedNodeId" IS NULL
-             AND NOT EXISTS (SELECT 1 FROM volumes l WHERE l."attachedVmId" = v.id AND l.provider = 'local'))
-      ORDER BY v.id = ANY(${asked}::text[]) DESC, v."statusChangedAt", v.id
-      LIMIT ${limit}
-      FOR UPDATE OF v SKIP LOCKED`;
+    const vms: Vm[] =
+      claim.retries.length + claim.fresh.length > 0
+        ? await db.$queryRaw<Vm[]>`SELECT v.* FROM vms v WHERE ${this.waitingForRound(claim)} ORDER BY v."statusChangedAt", v.id LIMIT ${limit} FOR UPDATE OF v SKIP LOCKED`
+        : [];
+    for (const status of claim.ready) {
+      const room = limit - vms.length;
+      if (room <= 0) break;
+      // Rows this transaction already locked are not skipped by SKIP LOCKED: leave them out by id.
+      vms.push(
+        ...(await db.$queryRaw<Vm[]>`
+          SELECT v.* FROM vms v
+          WHERE v.status = ${status}::"VmStatus" AND v."reservedNodeId" IS NULL AND v."antiAffinityGroup" IS NULL AND v."pinnedNodeId" IS NULL
+            AND NOT EXISTS (SELECT 1 FROM volumes l WHERE l."attachedVmId" = v.id AND l.provider = 'local')
+            AND v.id <> ALL(${vms.map((vm) => vm.id)}::text[])
+          ORDER BY v."statusChangedAt"
+          LIMIT ${room}
+          FOR UPDATE OF v SKIP LOCKED`),
+      );
+    }
     if (vms.length === 0) return [];
     const ports = await db.$queryRaw<VmPort[]>`SELECT * FROM vm_ports WHERE "vmId" = ANY(${vms.map((vm) => vm.id)}::text[])`;
     const portsOf = new Map<string, VmPort[]>();
