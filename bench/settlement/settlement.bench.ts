@@ -64,8 +64,9 @@ async function main(): Promise<void> {
       database: [...cpuAfter.database].reduce((total, [pid, seconds]) => total + seconds - (cpuBefore.database.get(pid) ?? 0), 0),
     };
     console.log(`CPU used: database ${cpu.database.toFixed(1)} s, bench process ${cpu.node.toFixed(1)} s → ${(period.lines / (cpu.database + cpu.node)).toFixed(0)} resource-hours per CPU-second; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-    console.log('phases of the period:');
-    for (const { phase, ms } of period.phases ?? []) console.log(`  ${phase.padEnd(48)} ${ms.toFixed(0).padStart(7)} ms  ${((100 * ms) / batchedMs).toFixed(1).padStart(5)} %`);
+    const phaseTotal = period.phases.reduce((total, { ms }) => total + ms, 0);
+    console.log(`phases of the period (${period.shards} tenant shard(s) settled at once, each in its own transaction; time summed over the shards):`);
+    for (const { phase, ms } of period.phases) console.log(`  ${phase.padEnd(48)} ${ms.toFixed(0).padStart(7)} ms  ${((100 * ms) / phaseTotal).toFixed(1).padStart(5)} %`);
 
     // Naive: the next period, one database transaction and one ledger transaction per resource, on a sample.
     const naiveMs = await naive(app.get(TransactionRunner), app.get(LedgerService), prisma, new Date(p0.getTime() + PERIOD_SECONDS * 1000));

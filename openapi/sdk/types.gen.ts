@@ -1709,7 +1709,7 @@ export type UpdateZoneDto = {
 
 export type UsageItemDto = {
     /**
-     * What was charged, all parts included (compute, public UDP ports). Micro-units (1,000,000 per currency unit) as a decimal string.
+     * What was charged, all parts included (compute, public UDP ports, volume storage). Micro-units (1,000,000 per currency unit) as a decimal string.
      */
     charge: string;
     /**
@@ -1734,7 +1734,7 @@ export type UsageItemDto = {
      */
     resourceKind: 'vm' | 'volume';
     /**
-     * Billable seconds (for a VM: running on a reachable node).
+     * Billable seconds (for a VM: running on a reachable node; for a volume: existing and usable).
      */
     seconds: number;
     /**

@@ -1,5 +1,5 @@
 import { newId } from '@statemesh/common';
-import { PrismaService } from '@statemesh/database';
+import { Prisma, PrismaService } from '@statemesh/database';
 import { dropDatabase } from '../../libs/database/src/migrations/migration-adapter';
 import { applyMigrations } from '../../libs/database/src/migrations/schema-engine';
 import { startApi, type ApiHarness } from '../support/api-harness';
@@ -103,6 +103,31 @@ export class SettlementFixture {
       UPDATE vms SET status = ${status}::"VmStatus", "nodeId" = ${nodeId}, "statusChangedAt" = ${at},
         "deletedAt" = CASE WHEN ${status} = 'deleted' THEN ${at}::timestamptz ELSE "deletedAt" END
       WHERE id = ${vmId}`;
+  }
+
+  /** A volume created at `at`, as the storage capability does (its usage history is written by the database). */
+  async volume(accountId: string, at: Date, options: { provider?: 'statemesh' | 'local' | 's3'; sizeGib?: number; nodeId?: string | null; status?: string } = {}): Promise<string> {
+    const id = `vol${newId().toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 24);
+    await this.prisma.$executeRaw`
+      INSERT INTO volumes (id, "accountId", name, "liveName", zone, "sizeGib", provider, "nodeId", status, "createdAt", "updatedAt")
+      VALUES (${id}, ${accountId}, ${id}, ${id}, 'eu-west', ${options.sizeGib ?? 10}, ${options.provider ?? 'statemesh'}::"VolumeProvider",
+              ${options.nodeId ?? null}, ${options.status ?? 'available'}::"VolumeStatus", ${at}, ${at})`;
+    return id;
+  }
+
+  /** Changes a volume at `at` (its updatedAt), as the storage capability does, keeping to the table's checks (a VM while attached, no live name once deleted). */
+  async volumeChange(volumeId: string, at: Date, change: { status?: string; sizeGib?: number; nodeId?: string | null; deleted?: boolean }): Promise<void> {
+    const status = Prisma.sql`coalesce(${change.status ?? null}::"VolumeStatus", status)`;
+    await this.prisma.$executeRaw`
+      UPDATE volumes SET
+        status = ${status},
+        "sizeGib" = coalesce(${change.sizeGib ?? null}::int, "sizeGib"),
+        "nodeId" = CASE WHEN ${change.nodeId !== undefined} THEN ${change.nodeId ?? null} ELSE "nodeId" END,
+        "deletedAt" = CASE WHEN ${change.deleted ?? false} THEN ${at}::timestamptz ELSE "deletedAt" END,
+        "attachedVmId" = CASE WHEN ${status} IN ('attached', 'detaching') THEN coalesce("attachedVmId", 'vm-of-' || id) END,
+        "liveName" = CASE WHEN ${status} = 'deleted' THEN NULL ELSE name END,
+        version = version + 1, "updatedAt" = ${at}
+      WHERE id = ${volumeId}`;
   }
 
   async balance(accountId: string): Promise<bigint> {

@@ -115,7 +115,8 @@ describe('settlement properties (real PostgreSQL)', () => {
             case 'settle': {
               const now = at();
               if (s.crash) {
-                // A worker dies after writing the lines, before the money: the period rolls back whole.
+                // A worker dies after writing a shard's lines, before its money: that shard rolls back (others may
+                // have committed) and the cursor stays, so the next run settles what is left of the period.
                 const spy = jest.spyOn(ledger, 'postStaged').mockRejectedValueOnce(new Error('worker crashed'));
                 await settlement.settleDuePeriods(now).catch(() => undefined);
                 spy.mockRestore();

@@ -80,7 +80,9 @@ describe('settlement in SQL against the pure reference (real PostgreSQL)', () =>
   }
 
   async function written(start: Date) {
-    const lines = await fixture.prisma.settlementLine.findMany({ where: { periodStart: start }, include: { parts: { orderBy: { position: 'asc' } } }, orderBy: { resourceId: 'asc' } });
+    const rows = await fixture.prisma.settlementLine.findMany({ where: { periodStart: start }, orderBy: { resourceId: 'asc' } });
+    const parts = await fixture.prisma.settlementLinePart.findMany({ where: { lineId: { in: rows.map((line) => line.id) } }, orderBy: [{ lineId: 'asc' }, { position: 'asc' }] });
+    const lines = rows.map((line) => ({ ...line, parts: parts.filter((part) => part.lineId === line.id) }));
     const transactions = await fixture.prisma.ledgerTransaction.findMany({
       where: { reference: { startsWith: `settlement:vm:${start.toISOString()}:` } },
       include: { entries: { orderBy: { id: 'asc' }, include: { wallet: true } } },

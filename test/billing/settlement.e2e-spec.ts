@@ -186,4 +186,56 @@ describe('hourly settlement', () => {
     const stranger = await send(usageEarnings({ client: tenant.client, path: { accountId: operator.accountId } }));
     expect(stranger.status).toBe(404);
   });
+
+  it('settles a period in tenant shards at once; a shard that fails leaves the cursor, and the next run settles only what is left', async () => {
+    await settlement.settleDuePeriods(now); // the cursor exists and is where the other tests left it
+    const [{ settledUntil }] = await fixture.prisma.$queryRaw<Array<{ settledUntil: Date }>>`SELECT "settledUntil" FROM settlement_cursors WHERE source = 'vm'`;
+    const start = settledUntil.getTime();
+    const operator = await fixture.account();
+    const node = await fixture.node(operator);
+    // Tenants until both shards of two have some (a tenant's shard is a hash of its id).
+    const tenants: Array<{ id: string; vm: string; shard: number }> = [];
+    while (new Set(tenants.map((tenant) => tenant.shard)).size < 2 || tenants.length < 4) {
+      const id = await fixture.account();
+      await credit(id, 1_000_000n);
+      const vm = await fixture.vm(id, new Date(start));
+      await fixture.vmStatus(vm, id, 'running', node, new Date(start + 15_000)); // 45 s of the period: 450
+      const [{ shard }] = await fixture.prisma.$queryRaw<Array<{ shard: number }>>`SELECT ((hashtextextended(${id}, 0) & 1023) % 2)::int AS shard`;
+      tenants.push({ id, vm, shard });
+    }
+    const periodEnd = new Date(start + PERIOD * 1000);
+
+    // The first shard to post its ledger transactions fails; the other commits.
+    const spy = jest.spyOn(ledger, 'postStaged').mockRejectedValueOnce(new Error('worker crashed'));
+    await expect(settlement.settleDuePeriods(periodEnd, 1)).rejects.toThrow('worker crashed');
+    spy.mockRestore();
+    const cursor = await fixture.prisma.settlementCursor.findUnique({ where: { source: 'vm' } });
+    expect(cursor!.settledUntil).toEqual(settledUntil);
+    const charged = async () => {
+      const balances = await Promise.all(tenants.map(async (tenant) => ({ ...tenant, balance: await fixture.balance(tenant.id) })));
+      return balances.filter((tenant) => tenant.balance !== 1_000_000n);
+    };
+    const first = await charged();
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(tenants.length);
+    expect(new Set(first.map((tenant) => tenant.shard)).size).toBe(1); // one whole shard committed, nothing of the other
+
+    const run = await settlement.settleDuePeriods(periodEnd, 1);
+    const vmPeriods = run.settled.filter((period) => period.source === 'vm');
+    expect(vmPeriods).toHaveLength(1);
+    expect(vmPeriods[0].shards).toBe(2);
+    for (const tenant of tenants) expect(await fixture.balance(tenant.id)).toBe(1_000_000n - 450n);
+    const lines = await fixture.prisma.settlementLine.findMany({ where: { resourceId: { in: tenants.map((tenant) => tenant.vm) } } });
+    expect(lines).toHaveLength(tenants.length);
+    expect((await fixture.prisma.settlementCursor.findUnique({ where: { source: 'vm' } }))!.settledUntil).toEqual(periodEnd);
+    expect((await ledger.reconcile()).consistent).toBe(true);
+  });
+
+  it('checks that every settlement line part has its line, once per statement', async () => {
+    await expect(
+      fixture.prisma.$executeRaw`
+        INSERT INTO settlement_line_parts ("lineId", position, component, "periodStart", seconds, quantity, "pricePerHourMicro", "chargeMicro", "operatorShareMicro", "platformFeeMicro")
+        VALUES ('no-such-line', 0, 'compute', now(), 1, 1, 0, 0, 0, 0)`,
+    ).rejects.toThrow(/does not exist/);
+  });
 });

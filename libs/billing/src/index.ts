@@ -5,5 +5,6 @@ export * from './settlement/metering';
 export * from './settlement/settlement-plan';
 export * from './settlement/settlement-period';
 export * from './settlement/vm-metering';
+export * from './settlement/volume-metering';
 export * from './settlement/period-settlement';
 export * from './pricing/vm-price';

@@ -82,6 +82,8 @@ export interface SettlementConfig {
   graceHours: number;
   /** Length of a settlement period in seconds (3600 in production; shorter in tests and demos). */
   periodSeconds: number;
+  /** How many tenant shards of a period are settled at once, each in its own database transaction. */
+  parallelism: number;
 }
 
 /** Node registration, agent sessions and the Time Tower (presence proofs and epochs). */
@@ -227,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       minRunwayHours: read.number('MIN_RUNWAY_HOURS', 1, 0, 24 * 365),
       graceHours: read.number('WALLET_GRACE_HOURS', 24, 0, 24 * 365),
       periodSeconds: read.integer('SETTLEMENT_PERIOD_SECONDS', 3600, 1, 86_400),
+      parallelism: read.integer('SETTLEMENT_PARALLELISM', 2, 1, 64),
     },
   };
   if (!/^[a-zA-Z0-9:_-]{1,64}$/.test(config.redis.prefix)) {

@@ -2,11 +2,14 @@ import { Prisma } from './generated/prisma/client';
 
 /**
  * True when `error` is a unique-constraint violation, optionally of one named
- * constraint. Through the pg driver adapter, P2002's `meta.target` is empty;
- * the constraint name is reported by the driver error instead.
+ * constraint: P2002 from a model query, or P2010 (raw query failed) whose
+ * driver error says so. Through the pg driver adapter, P2002's `meta.target`
+ * is empty; the constraint name is reported by the driver error instead.
  */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return false;
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  const fromRawQuery = error.code === 'P2010' && driverErrorKind(error) === 'UniqueConstraintViolation';
+  if (error.code !== 'P2002' && !fromRawQuery) return false;
   if (constraint === undefined) return true;
   return violatedConstraint(error) === constraint;
 }
@@ -19,6 +22,10 @@ export function violatedConstraint(error: Prisma.PrismaClientKnownRequestError):
   if (typeof fromDriver === 'string') return fromDriver;
   if (fromDriver && typeof fromDriver === 'object' && 'index' in fromDriver) return String((fromDriver as { index: unknown }).index);
   return typeof meta?.target === 'string' ? meta.target : undefined;
+}
+
+function driverErrorKind(error: Prisma.PrismaClientKnownRequestError): unknown {
+  return (error.meta as { driverAdapterError?: { cause?: { kind?: unknown } } } | undefined)?.driverAdapterError?.cause?.kind;
 }
 
 /** True when an update/delete found no row to act on (P2025). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Db } from '@statemesh/database';
+import type { Db, Prisma } from '@statemesh/database';
 import type { JobName, PayloadOf } from './job-types';
 import { outboxMessageFor, type EnqueueOptions } from './outbox-message';
 import { OutboxRepository } from './outbox.repository';
@@ -26,6 +26,16 @@ export class JobEnqueuer {
     const message = outboxMessageFor(jobName, payload, options);
     await this.outbox.insert(tx, message);
     return message.jobId;
+  }
+
+  /**
+   * The job as a statement to run in the caller's transaction, for a
+   * repository that writes it together with its own records in one
+   * statement: the job is scheduled when that transaction commits.
+   */
+  prepare<N extends JobName>(jobName: N, payload: PayloadOf<N>, options?: EnqueueOptions): { jobId: string; statement: Prisma.Sql } {
+    const message = outboxMessageFor(jobName, payload, options);
+    return { jobId: message.jobId, statement: this.outbox.insertStatement(message) };
   }
 
   /** Schedules one job per payload when `tx` commits, written in one statement. */

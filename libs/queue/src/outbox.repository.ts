@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type Db, type Prisma } from '@statemesh/database';
+import { Prisma, PrismaService, type Db } from '@statemesh/database';
 import type { OutboxMessageDraft } from './outbox-message';
 
 /** PostgreSQL channel the relay LISTENs on; enqueue notifies it, delivered at commit. */
@@ -36,6 +36,18 @@ export class OutboxRepository {
     // Notifications are queued with the transaction and dropped if it rolls back;
     // PostgreSQL folds identical ones, so a transaction enqueueing many jobs wakes the relay once.
     await db.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+  }
+
+  /**
+   * The statement that writes the row and wakes the relays when its
+   * transaction commits, for a repository that writes it as part of its own
+   * statement (a data-modifying `WITH` clause).
+   */
+  insertStatement(message: OutboxMessageDraft): Prisma.Sql {
+    return Prisma.sql`
+      INSERT INTO "outbox_messages" ("queue", "jobName", "jobId", "payload", "delayMs")
+      SELECT ${message.queue}, ${message.jobName}, ${message.jobId}, ${JSON.stringify(message.payload)}::jsonb, ${message.delayMs}::int
+      FROM pg_notify(${OUTBOX_CHANNEL}, '')`;
   }
 
   /** Writes many rows with one statement (and one wake-up). */

@@ -17,6 +17,9 @@ import { SettlementService } from './settlement/settlement.service';
 import { VmBurnRateSource } from './settlement/vm-burn-rate.source';
 import { VmUsageRepository } from './settlement/vm-usage.repository';
 import { VmUsageSource } from './settlement/vm-usage.source';
+import { VolumeBurnRateSource } from './settlement/volume-burn-rate.source';
+import { VolumeUsageRepository } from './settlement/volume-usage.repository';
+import { VolumeUsageSource } from './settlement/volume-usage.source';
 import { UsageController } from './usage/usage.controller';
 import { UsageRepository } from './usage/usage.repository';
 import { UsageService } from './usage/usage.service';
@@ -55,6 +58,9 @@ import { DepositWebhookGuard } from './webhooks/deposit-webhook.guard';
     VmUsageRepository,
     VmUsageSource,
     VmBurnRateSource,
+    VolumeUsageRepository,
+    VolumeUsageSource,
+    VolumeBurnRateSource,
     SettlementService,
     RunwayPolicy,
     ArrearsService,

@@ -10,7 +10,7 @@ import type { Posting, ResourceType } from './settlement-plan';
  * served, the platform gets the fees and every platform-run part.
  */
 
-export const USAGE_COMPONENTS = ['compute', 'public_udp_ports'] as const;
+export const USAGE_COMPONENTS = ['compute', 'public_udp_ports', 'storage'] as const;
 export type UsageComponent = (typeof USAGE_COMPONENTS)[number];
 
 /** One priced piece of a resource's usage in a period. */
@@ -21,7 +21,7 @@ export interface UsagePart {
   /** The node's operator; null for platform-run parts (the whole charge is platform revenue). */
   operatorAccountId: string | null;
   seconds: number;
-  /** Units billed for those seconds: 1 for compute, the number of ports. */
+  /** Units billed for those seconds: 1 for compute, the number of ports, a volume's GiB. */
   quantity: number;
   /** Price per unit-hour in effect for the period, in micro-units. */
   pricePerHourMicro: bigint;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService, type Db } from '@statemesh/database';
+import { AdvisoryLocks, Prisma, PrismaService, type Db } from '@statemesh/database';
 import type { PageRequest } from '@statemesh/http';
+import { catalogGate } from './catalog-gate';
 import type { CatalogImage, CatalogInstanceType, CatalogKind, CatalogZone } from './catalog.types';
 
 export interface CatalogFilters {
@@ -31,7 +32,10 @@ function listWhere(filters: CatalogFilters, page: PageRequest) {
 /** Zones, images and instance types: the only code reading or writing the catalog tables. */
 @Injectable()
 export class CatalogRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly locks: AdvisoryLocks,
+  ) {}
 
   listZones(filters: CatalogFilters, page: PageRequest): Promise<CatalogZone[]> {
     return this.prisma.zone.findMany({ where: listWhere(filters, page), orderBy: { name: 'asc' }, take: page.limit + 1 });
@@ -58,22 +62,13 @@ export class CatalogRepository {
     return db.instanceType.findUnique({ where: { name } });
   }
 
-  /**
-   * Holds a share lock on an entry until `tx` ends, so that it cannot be
-   * deleted (deletion locks it for update) while a VM referring to it is
-   * being created in that transaction.
-   */
-  /**
-   * Locks a VM's zone, image and instance type FOR SHARE in one statement and
-   * tells whether each still exists and is enabled.
-   */
-  async lockForVm(names: { zone: string; image: string; instanceType: string }, tx: Db): Promise<{ zone: boolean; image: boolean; instanceType: boolean }> {
-    const [row] = await tx.$queryRaw<Array<{ zone: boolean | null; image: boolean | null; instanceType: boolean | null }>>`
-      WITH z AS (SELECT enabled FROM zones WHERE name = ${names.zone} FOR SHARE),
-           i AS (SELECT enabled FROM images WHERE name = ${names.image} FOR SHARE),
-           t AS (SELECT enabled FROM instance_types WHERE name = ${names.instanceType} FOR SHARE)
-      SELECT (SELECT enabled FROM z) AS zone, (SELECT enabled FROM i) AS image, (SELECT enabled FROM t) AS "instanceType"`;
-    return { zone: row?.zone === true, image: row?.image === true, instanceType: row?.instanceType === true };
+  /** A VM's zone, image and instance type (null where there is no such entry), read in one statement. */
+  async findForVm(names: { zone: string; image: string; instanceType: string }, db: Db = this.prisma): Promise<{ zone: CatalogZone | null; image: CatalogImage | null; instanceType: CatalogInstanceType | null }> {
+    const [row] = await db.$queryRaw<Array<{ zone: JsonEntry | null; image: JsonEntry | null; instanceType: JsonEntry | null }>>`
+      SELECT (SELECT to_jsonb(z) FROM zones z WHERE z.name = ${names.zone}) AS zone,
+             (SELECT to_jsonb(i) FROM images i WHERE i.name = ${names.image}) AS image,
+             (SELECT to_jsonb(t) FROM instance_types t WHERE t.name = ${names.instanceType}) AS "instanceType"`;
+    return { zone: fromJson<CatalogZone>(row?.zone), image: fromJson<CatalogImage>(row?.image), instanceType: fromJson<CatalogInstanceType>(row?.instanceType) };
   }
 
   createZone(data: NewZone, db: Db = this.prisma): Promise<CatalogZone> {
@@ -97,33 +92,43 @@ export class CatalogRepository {
   }
 
   /** Changes an entry if it is still at `expectedVersion` (when given); null when it is not, or does not exist. */
-  async updateZone(name: string, data: Partial<NewZone>, expectedVersion: number | undefined): Promise<CatalogZone | null> {
-    const { count } = await this.prisma.zone.updateMany({ where: { name, ...versionIs(expectedVersion) }, data: { ...data, version: { increment: 1 } } });
-    return count > 0 ? this.findZone(name) : null;
-  }
-
-  async updateImage(name: string, data: Partial<NewImage>, expectedVersion: number | undefined): Promise<CatalogImage | null> {
-    const { count } = await this.prisma.image.updateMany({ where: { name, ...versionIs(expectedVersion) }, data: { ...data, version: { increment: 1 } } });
-    return count > 0 ? this.findImage(name) : null;
-  }
-
-  async updateInstanceType(name: string, data: Partial<NewInstanceType>, expectedVersion: number | undefined): Promise<CatalogInstanceType | null> {
-    const { count } = await this.prisma.instanceType.updateMany({
-      where: { name, ...versionIs(expectedVersion) },
-      data: { ...data, version: { increment: 1 } },
+  /**
+   * Changes an entry if it is still at `expectedVersion` (when given); null when it is not, or does not exist.
+   * Holds the entry's gate (catalog-gate.ts) while writing, so the change waits for VMs being created with it.
+   */
+  updateZone(name: string, data: Partial<NewZone>, expectedVersion: number | undefined): Promise<CatalogZone | null> {
+    return this.prisma.$transaction(async (tx) => {
+      await this.locks.hold(tx, [catalogGate('zone', name, 'exclusive')]);
+      const { count } = await tx.zone.updateMany({ where: { name, ...versionIs(expectedVersion) }, data: { ...data, version: { increment: 1 } } });
+      return count > 0 ? this.findZone(name, tx) : null;
     });
-    return count > 0 ? this.findInstanceType(name) : null;
+  }
+
+  updateImage(name: string, data: Partial<NewImage>, expectedVersion: number | undefined): Promise<CatalogImage | null> {
+    return this.prisma.$transaction(async (tx) => {
+      await this.locks.hold(tx, [catalogGate('image', name, 'exclusive')]);
+      const { count } = await tx.image.updateMany({ where: { name, ...versionIs(expectedVersion) }, data: { ...data, version: { increment: 1 } } });
+      return count > 0 ? this.findImage(name, tx) : null;
+    });
+  }
+
+  updateInstanceType(name: string, data: Partial<NewInstanceType>, expectedVersion: number | undefined): Promise<CatalogInstanceType | null> {
+    return this.prisma.$transaction(async (tx) => {
+      await this.locks.hold(tx, [catalogGate('instanceType', name, 'exclusive')]);
+      const { count } = await tx.instanceType.updateMany({ where: { name, ...versionIs(expectedVersion) }, data: { ...data, version: { increment: 1 } } });
+      return count > 0 ? this.findInstanceType(name, tx) : null;
+    });
   }
 
   /**
    * Deletes an entry no live VM (a `vms` row not yet deleted) refers to. The
-   * entry is locked first, so a VM being created with it in a transaction
-   * that holds `lockForVm` is either committed and counted, or not yet
-   * started and then finds the entry gone.
+   * entry's gate (catalog-gate.ts) is held first, so a VM being created with
+   * it is either committed and counted, or waits and then finds the entry gone.
    */
   deleteUnlessInUse(kind: CatalogKind, name: string, expectedVersion: number | undefined): Promise<CatalogDeleteOutcome> {
     const { table, vmColumn } = TABLES[kind];
     return this.prisma.$transaction(async (tx): Promise<CatalogDeleteOutcome> => {
+      await this.locks.hold(tx, [catalogGate(kind, name, 'exclusive')]);
       const [entry] = await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM ${table} WHERE name = ${name} FOR UPDATE`;
       if (!entry) return { outcome: 'not_found' };
       if (expectedVersion !== undefined && entry.version !== expectedVersion) return { outcome: 'stale', version: entry.version };
@@ -134,6 +139,13 @@ export class CatalogRepository {
       return { outcome: 'deleted' };
     });
   }
+}
+
+type JsonEntry = Record<string, unknown> & { createdAt: string; updatedAt: string };
+
+/** A catalog row read as JSON (`to_jsonb`), with its timestamps as dates again. */
+function fromJson<T>(row: JsonEntry | null | undefined): T | null {
+  return row ? ({ ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) } as T) : null;
 }
 
 function versionIs(expectedVersion: number | undefined): { version?: number } {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@statemesh/config';
 import { DomainError, notFound, type FieldError } from '@statemesh/common';
-import type { Db } from '@statemesh/database';
+import { AdvisoryLocks, type Db } from '@statemesh/database';
 import { pageRequest, toPage, Versioned, type Page } from '@statemesh/http';
 import { PricingService, WALLET_CURRENCY } from '@statemesh/wallets';
+import { catalogGatesForVm } from './catalog-gate';
 import { CatalogErrors } from './catalog.errors';
 import { toImageResponse, toInstanceTypeResponse, toZoneResponse } from './catalog.mapper';
 import { CatalogRepository, type CatalogFilters } from './catalog.repository';
@@ -25,6 +26,9 @@ export interface VmCatalogRequest {
 
 type Query = CatalogFilters & { limit?: number; cursor?: string };
 
+/** How long a usable catalog entry is reused to check a VM request before its transaction rechecks it. */
+const RESOLVED_CACHE_MS = 5_000;
+
 /**
  * The catalog as customers and the VM service read it: zones, images and
  * instance types (the latter with their current price).
@@ -35,7 +39,10 @@ export class CatalogService {
     private readonly catalog: CatalogRepository,
     private readonly pricing: PricingService,
     private readonly config: AppConfig,
+    private readonly locks: AdvisoryLocks,
   ) {}
+
+  private readonly recent = new Map<string, { entry: CatalogZone | CatalogImage | CatalogInstanceType; expiresAt: number }>();
 
   findZone(name: string, db?: Db): Promise<CatalogZone | null> {
     return this.catalog.findZone(name, db);
@@ -53,47 +60,57 @@ export class CatalogService {
    * Checks what a new VM is made of: each entry must exist and be enabled,
    * and the root disk must hold the image. Throws 422 `catalog.unavailable`
    * naming every failing field (`zone`, `image`, `instanceType`,
-   * `rootDiskGib`). Given the transaction that creates the VM, it also locks
-   * the three entries until that transaction ends, so none can be deleted
-   * under the VM being created.
+   * `rootDiskGib`).
+   *
+   * Without a transaction, usable entries may come from a cache of a few
+   * seconds (a refusal is always confirmed from the database): a create
+   * checks them again with `recheckForVm` in its transaction. Given the
+   * transaction that creates the VM, it holds the entries' gates
+   * (catalog-gate.ts) until that transaction ends and reads them fresh.
    */
   async resolveForVm(request: VmCatalogRequest, tx?: Db): Promise<ResolvedVmCatalog> {
-    if (tx) await this.catalog.lockForVm({ zone: request.zone, image: request.image, instanceType: request.instanceType }, tx);
-    // One after the other: a transaction runs one statement at a time anyway.
-    const zone = await this.catalog.findZone(request.zone, tx);
-    const found = await this.catalog.findImage(request.image, tx);
-    const image = found && (found.accountId === null || found.accountId === request.accountId) ? found : null;
-    const instanceType = await this.catalog.findInstanceType(request.instanceType, tx);
-    const problems: FieldError[] = [
-      ...entryProblems('zone', request.zone, zone),
-      ...entryProblems('image', request.image, image),
-      ...entryProblems('instanceType', request.instanceType, instanceType),
-    ];
-    if (image && request.rootDiskGib !== undefined && request.rootDiskGib < image.minDiskGib) {
-      problems.push({
-        field: 'rootDiskGib',
-        code: 'below_image_minimum',
-        message: `Image ${image.name} needs a root disk of at least ${image.minDiskGib} GiB.`,
-      });
+    if (tx) {
+      await this.locks.hold(tx, catalogGatesForVm(request));
+      return this.recheckForVm(request, tx);
     }
-    if (problems.length > 0 || !zone || !image || !instanceType) {
-      throw new DomainError(CatalogErrors['catalog.unavailable'], problems.map((problem) => problem.message).join(' '), {}, problems);
-    }
-    return { zone, image, instanceType };
+    const cached = this.cachedForVm(request);
+    if (cached && vmCatalogProblems(request, cached).length === 0) return cached as ResolvedVmCatalog;
+    const resolved = await this.recheckForVm(request);
+    this.remember(resolved);
+    return resolved;
   }
 
   /**
-   * In the transaction that creates a VM resolved with `resolveForVm`: locks
-   * its three entries until the transaction ends (so none can be deleted
-   * under it) and checks they are still enabled, in one statement.
+   * In the transaction that creates a VM, after taking the entries' gates
+   * (`catalogGatesForVm`): reads the entries again, as the database has them
+   * now, in one statement, and checks them as `resolveForVm` does. Returns
+   * them: the VM is made of what they are at its creation, and no entry can
+   * be retired before the transaction ends.
    */
-  async lockForVm(resolved: ResolvedVmCatalog, tx: Db): Promise<void> {
-    const names = { zone: resolved.zone.name, image: resolved.image.name, instanceType: resolved.instanceType.name };
-    const usable = await this.catalog.lockForVm(names, tx);
-    const problems = (Object.keys(names) as Array<keyof typeof names>)
-      .filter((field) => !usable[field])
-      .map((field) => ({ field, code: 'disabled', message: `${names[field]} was retired while the VM was being created.` }));
-    if (problems.length > 0) throw new DomainError(CatalogErrors['catalog.unavailable'], problems.map((problem) => problem.message).join(' '), {}, problems);
+  async recheckForVm(request: VmCatalogRequest, tx?: Db): Promise<ResolvedVmCatalog> {
+    const entries = await this.catalog.findForVm({ zone: request.zone, image: request.image, instanceType: request.instanceType }, tx);
+    const problems = vmCatalogProblems(request, entries);
+    if (problems.length > 0 || !entries.zone || !entries.image || !entries.instanceType) {
+      throw new DomainError(CatalogErrors['catalog.unavailable'], problems.map((problem) => problem.message).join(' '), {}, problems);
+    }
+    return { zone: entries.zone, image: entries.image, instanceType: entries.instanceType };
+  }
+
+  private cachedForVm(request: VmCatalogRequest): VmCatalogEntries | null {
+    const now = Date.now();
+    const [zone, image, instanceType] = [`zone:${request.zone}`, `image:${request.image}`, `instanceType:${request.instanceType}`].map((key) => {
+      const hit = this.recent.get(key);
+      return hit && hit.expiresAt > now ? hit.entry : null;
+    });
+    return zone && image && instanceType ? ({ zone, image, instanceType } as VmCatalogEntries) : null;
+  }
+
+  /** Only usable entries are kept, so the cache holds at most the catalog. */
+  private remember(resolved: ResolvedVmCatalog): void {
+    const expiresAt = Date.now() + RESOLVED_CACHE_MS;
+    this.recent.set(`zone:${resolved.zone.name}`, { entry: resolved.zone, expiresAt });
+    this.recent.set(`image:${resolved.image.name}`, { entry: resolved.image, expiresAt });
+    this.recent.set(`instanceType:${resolved.instanceType.name}`, { entry: resolved.instanceType, expiresAt });
   }
 
   async listZones(query: Query): Promise<Page<ZoneResponseDto>> {
@@ -143,6 +160,27 @@ export class CatalogService {
     const prices = await this.pricing.priceListAt(now);
     return (type) => toInstanceTypeResponse(type, { perHour: prices?.instanceTypePerHour.get(type.name), currency: WALLET_CURRENCY });
   }
+}
+
+type VmCatalogEntries = { zone: CatalogZone | null; image: CatalogImage | null; instanceType: CatalogInstanceType | null };
+
+/** Why these entries cannot make the requested VM (none: they can). */
+function vmCatalogProblems(request: VmCatalogRequest, entries: VmCatalogEntries): FieldError[] {
+  const { zone, instanceType } = entries;
+  const image = entries.image && (entries.image.accountId === null || entries.image.accountId === request.accountId) ? entries.image : null;
+  const problems: FieldError[] = [
+    ...entryProblems('zone', request.zone, zone),
+    ...entryProblems('image', request.image, image),
+    ...entryProblems('instanceType', request.instanceType, instanceType),
+  ];
+  if (image && request.rootDiskGib !== undefined && request.rootDiskGib < image.minDiskGib) {
+    problems.push({
+      field: 'rootDiskGib',
+      code: 'below_image_minimum',
+      message: `Image ${image.name} needs a root disk of at least ${image.minDiskGib} GiB.`,
+    });
+  }
+  return problems;
 }
 
 function entryProblems(field: string, name: string, entry: { enabled: boolean } | null): FieldError[] {

@@ -1,4 +1,4 @@
-import type { Db, PrismaService } from '@statemesh/database';
+import { AdvisoryLocks, type Db, type PrismaService } from '@statemesh/database';
 import { CatalogRepository } from './catalog.repository';
 import { standardInstanceTypes } from './instance-types';
 import { STANDARD_IMAGES, STANDARD_ZONES } from './standard-catalog';
@@ -11,7 +11,7 @@ import { STANDARD_IMAGES, STANDARD_ZONES } from './standard-catalog';
  *     await seedCatalog(prisma);
  */
 export async function seedCatalog(db: Db): Promise<{ created: number }> {
-  const repository = new CatalogRepository(db as PrismaService);
+  const repository = new CatalogRepository(db as PrismaService, new AdvisoryLocks());
   const created = await repository.createMissing(
     {
       zones: STANDARD_ZONES.map((zone) => ({ ...zone, enabled: true })),

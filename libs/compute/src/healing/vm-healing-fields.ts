@@ -35,11 +35,16 @@ export function assertRestartSchedule(schedule: RestartScheduleDto): RestartSche
  * A VM with a health check starts unhealthy: it is not routed before its
  * first passing check.
  */
-export function healingColumnsForCreate(input: { healthCheck?: HealthCheckDto; restartSchedule?: RestartScheduleDto }, now: Date = new Date()): Partial<Prisma.VmUncheckedCreateInput> {
+export function healingColumnsForCreate(
+  input: { healthCheck?: HealthCheckDto; restartSchedule?: RestartScheduleDto },
+  now: Date = new Date(),
+): { healthCheck: VmHealthCheckSpec | null; healthy: boolean; restartSchedule: RestartSchedule | null; nextScheduledRestartAt: Date | null } {
   const schedule = input.restartSchedule ? assertRestartSchedule(input.restartSchedule) : null;
   return {
-    ...(input.healthCheck ? { healthCheck: healthCheckOf(input.healthCheck) as unknown as Prisma.InputJsonObject, healthy: false } : {}),
-    ...(schedule ? { restartSchedule: schedule as unknown as Prisma.InputJsonObject, nextScheduledRestartAt: nextScheduledRun(schedule, now) } : {}),
+    healthCheck: input.healthCheck ? healthCheckOf(input.healthCheck) : null,
+    healthy: !input.healthCheck,
+    restartSchedule: schedule,
+    nextScheduledRestartAt: schedule ? nextScheduledRun(schedule, now) : null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type Db, type Operation, type Prisma } from '@statemesh/database';
+import { Prisma, PrismaService, type Db, type Operation } from '@statemesh/database';
 
 export type VmOperationType = 'vm.create' | 'vm.start' | 'vm.stop' | 'vm.restart' | 'vm.reset' | 'vm.delete';
 
@@ -22,6 +22,32 @@ export class OperationRepository {
         completedAt: data.status === 'succeeded' ? now : null,
       },
     });
+  }
+
+  /**
+   * A new operation as it will be stored, and the statement that stores it,
+   * for a repository that writes it as part of its own statement.
+   */
+  prepare(data: { id: string; accountId: string; type: VmOperationType; targetId: string; status?: 'pending' | 'running' | 'succeeded' }): { operation: Operation; statement: Prisma.Sql } {
+    const now = new Date();
+    const status = data.status ?? 'pending';
+    const operation: Operation = {
+      id: data.id,
+      accountId: data.accountId,
+      type: data.type,
+      targetType: 'vm',
+      targetId: data.targetId,
+      status,
+      error: null,
+      createdAt: now,
+      startedAt: status !== 'pending' ? now : null,
+      completedAt: status === 'succeeded' ? now : null,
+    };
+    const statement = Prisma.sql`
+      INSERT INTO operations (id, "accountId", type, "targetType", "targetId", status, "createdAt", "startedAt", "completedAt")
+      VALUES (${operation.id}, ${operation.accountId}, ${operation.type}, ${operation.targetType}, ${operation.targetId}, ${operation.status}::"OperationStatus",
+              ${operation.createdAt}::timestamptz, ${operation.startedAt}::timestamptz, ${operation.completedAt}::timestamptz)`;
+    return { operation, statement };
   }
 
   findInAccount(accountId: string, id: string): Promise<Operation | null> {

@@ -22,6 +22,17 @@ export class QuotaRepository {
     await this.prisma.accountQuota.deleteMany({ where: { accountId } });
   }
 
+  /** The account's own limits (null: the defaults apply) and what its live VMs hold, read in one statement. */
+  async limitsAndUsage(accountId: string, db: Db = this.prisma): Promise<{ limits: QuotaLimits | null; usage: QuotaUsage }> {
+    const [row] = await db.$queryRaw<Array<{ maxVms: number | null; maxVcpu: number | null; maxMemoryMib: number | null; vms: bigint; vcpu: bigint; memoryMib: bigint }>>`
+      SELECT q."maxVms", q."maxVcpu", q."maxMemoryMib", u.vms, u.vcpu, u."memoryMib"
+      FROM (SELECT count(*)::bigint AS vms, coalesce(sum(vcpu), 0)::bigint AS vcpu, coalesce(sum("memoryMib"), 0)::bigint AS "memoryMib"
+            FROM vms WHERE "accountId" = ${accountId} AND "deletedAt" IS NULL AND status <> 'deleted') u
+      LEFT JOIN account_quotas q ON q."accountId" = ${accountId}`;
+    const limits = row.maxVms === null ? null : { maxVms: row.maxVms, maxVcpu: row.maxVcpu!, maxMemoryMib: row.maxMemoryMib! };
+    return { limits, usage: { vms: Number(row.vms), vcpu: Number(row.vcpu), memoryMib: Number(row.memoryMib) } };
+  }
+
   /** What the account's live VMs (not deleted) hold against its quota. */
   async usage(accountId: string, db: Db = this.prisma): Promise<QuotaUsage> {
     const result = await db.vm.aggregate({

@@ -36,8 +36,9 @@ export class QuotasService {
    * account's VM creations, so that two creations cannot both fit the last slot.
    */
   async assertFits(accountId: string, request: QuotaUsage, db?: Db): Promise<void> {
-    const limits = await this.effective(accountId, db);
-    const excess = quotaExcess(limits, await this.quotas.usage(accountId, db), request);
+    const current = await this.quotas.limitsAndUsage(accountId, db);
+    const limits = limitsOf(current.limits, this.config.compute.defaultQuota);
+    const excess = quotaExcess(limits, current.usage, request);
     if (excess.length > 0) {
       throw new DomainError(QuotaErrors['quota.exceeded'], excess.map((problem) => problem.message).join(' '), { quota: limits }, excess);
     }
@@ -77,7 +78,7 @@ export class QuotasService {
   }
 }
 
-function limitsOf(row: AccountQuota | null, defaults: QuotaLimits): QuotaLimits {
+function limitsOf(row: QuotaLimits | null, defaults: QuotaLimits): QuotaLimits {
   return row ? { maxVms: row.maxVms, maxVcpu: row.maxVcpu, maxMemoryMib: row.maxMemoryMib } : { ...defaults };
 }
 

@@ -12,6 +12,37 @@ export interface VmFilters {
   name?: string;
 }
 
+/** The columns a new VM is written with; the others take their defaults. */
+export interface NewVm {
+  id: string;
+  accountId: string;
+  name: string;
+  zone: string;
+  instanceType: string;
+  vcpu: number;
+  memoryMib: number;
+  gpuModel: string | null;
+  gpuCount: number;
+  image: string;
+  arch: string;
+  rootDiskGib: number;
+  mode: 'persistent' | 'transient';
+  runStrategy: 'always' | 'rerunOnFailure' | 'manual' | 'halted';
+  placementStrategy: 'binpack' | 'spread';
+  antiAffinityGroup: string | null;
+  cloudInit: string | null;
+  sshKeys: string[];
+  labels: Record<string, string>;
+  status: VmStatus;
+  desiredStatus: 'running' | 'stopped';
+  pinnedNodeId: string | null;
+  fromSnapshotId: string | null;
+  healthCheck: object | null;
+  healthy: boolean;
+  restartSchedule: object | null;
+  nextScheduledRestartAt: Date | null;
+}
+
 /** A status change and what comes with it, written together. */
 export interface VmStatusUpdate {
   status: VmStatus;
@@ -43,11 +74,46 @@ export type VmEventDraft = { vmId: string; accountId: string; type: string; reas
 export class VmRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Creates the VM and the first entry of its status history. */
-  async create(data: Prisma.VmUncheckedCreateInput & { status: VmStatus }, db: Db = this.prisma): Promise<Vm> {
-    const vm = await db.vm.create({ data });
-    await db.vmStatusChange.create({ data: { vmId: vm.id, accountId: vm.accountId, status: vm.status, nodeId: null, changedAt: vm.createdAt } });
-    return vm;
+  /**
+   * Writes a new VM in one statement: the VM row (its name must be free in
+   * the account, else the unique violation of `vms_accountId_liveName_key`),
+   * the first entry of its status history, its TCP and HTTPS ports, its first
+   * event, and `alsoWrite`: other records that belong with it (its operation,
+   * its placement job), given as statements by the repositories that own them.
+   * UDP ports are claimed afterwards with `claimUdpPort`.
+   */
+  async createAccepted(
+    vm: NewVm,
+    ports: ReadonlyArray<{ protocol: 'https' | 'tcp'; targetPort: number; fqdn: string }>,
+    event: { type: string; reason: string; message: string; actor: string },
+    alsoWrite: readonly Prisma.Sql[],
+    db: Db,
+  ): Promise<Vm> {
+    const others = alsoWrite.map((statement, index) => Prisma.sql`, ${Prisma.raw(`also_${index}`)} AS (${statement})`);
+    const [row] = await db.$queryRaw<Vm[]>`
+      WITH vm AS (
+        INSERT INTO vms (id, "accountId", name, "liveName", zone, "instanceType", vcpu, "memoryMib", "gpuModel", "gpuCount", image, arch, "rootDiskGib",
+                         mode, "runStrategy", "placementStrategy", "antiAffinityGroup", "cloudInit", "sshKeys", labels, status, "desiredStatus",
+                         "pinnedNodeId", "fromSnapshotId", "healthCheck", healthy, "restartSchedule", "nextScheduledRestartAt", "updatedAt")
+        VALUES (${vm.id}, ${vm.accountId}, ${vm.name}, ${vm.name}, ${vm.zone}, ${vm.instanceType}, ${vm.vcpu}, ${vm.memoryMib}, ${vm.gpuModel}, ${vm.gpuCount},
+                ${vm.image}, ${vm.arch}, ${vm.rootDiskGib}, ${vm.mode}::"VmMode", ${vm.runStrategy}::"VmRunStrategy", ${vm.placementStrategy}::"PlacementStrategy",
+                ${vm.antiAffinityGroup}, ${vm.cloudInit}, ${vm.sshKeys}::text[], ${JSON.stringify(vm.labels)}::jsonb, ${vm.status}::"VmStatus", ${vm.desiredStatus},
+                ${vm.pinnedNodeId}, ${vm.fromSnapshotId}, ${jsonOrNull(vm.healthCheck)}::jsonb, ${vm.healthy}, ${jsonOrNull(vm.restartSchedule)}::jsonb,
+                ${vm.nextScheduledRestartAt}::timestamptz, now())
+        RETURNING *
+      ), history AS (
+        INSERT INTO vm_status_changes ("vmId", "accountId", status, "nodeId", "changedAt") SELECT id, "accountId", status, NULL, "createdAt" FROM vm
+      ), ports AS (
+        INSERT INTO vm_ports ("vmId", protocol, "targetPort", zone, fqdn)
+        SELECT ${vm.id}, port.protocol::"PortProtocol", port."targetPort", ${vm.zone}, port.fqdn
+        FROM unnest(${ports.map((port) => port.protocol)}::text[], ${ports.map((port) => port.targetPort)}::int[], ${ports.map((port) => port.fqdn)}::text[])
+          AS port(protocol, "targetPort", fqdn)
+      ), event AS (
+        INSERT INTO vm_events ("vmId", "accountId", type, reason, message, actor)
+        VALUES (${vm.id}, ${vm.accountId}, ${event.type}, ${event.reason}, ${event.message}, ${event.actor})
+      )${others.length > 0 ? Prisma.join(others, '') : Prisma.empty}
+      SELECT * FROM vm`;
+    return row;
   }
 
   /** The account's VMs that a wallet suspension would stop. */
@@ -59,10 +125,6 @@ export class VmRepository {
   async nodesOfGroup(accountId: string, group: string, db: Db = this.prisma): Promise<string[]> {
     const rows = await db.vm.findMany({ where: { accountId, antiAffinityGroup: group, reservedNodeId: { not: null } }, select: { reservedNodeId: true } });
     return rows.map((row) => row.reservedNodeId as string);
-  }
-
-  async addPort(port: { vmId: string; protocol: 'https' | 'tcp'; targetPort: number; zone: string; fqdn: string }, db: Db = this.prisma): Promise<void> {
-    await db.vmPort.create({ data: port });
   }
 
   /**
@@ -122,14 +184,6 @@ export class VmRepository {
       orderBy: { id: 'asc' },
       take: page.limit + 1,
     });
-  }
-
-  /**
-   * Serialises quota checks of one account for the rest of the transaction,
-   * so two concurrent creates cannot both fit into the last free slot.
-   */
-  async lockAccountQuota(accountId: string, db: Db): Promise<void> {
-    await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`quota:${accountId}`}, 0))`;
   }
 
   /**
@@ -339,4 +393,8 @@ export class VmRepository {
       ORDER BY v."statusChangedAt"
       LIMIT ${limit}`;
   }
+}
+
+function jsonOrNull(value: object | null): string | null {
+  return value === null ? null : JSON.stringify(value);
 }

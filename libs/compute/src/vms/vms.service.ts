@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@statemesh/config';
 import { DomainError, newId, notFound, type FieldError } from '@statemesh/common';
-import { TransactionRunner, isUniqueViolation, type Db, type VmPort } from '@statemesh/database';
+import { AdvisoryLocks, TransactionRunner, isUniqueViolation, type Db, type VmPort } from '@statemesh/database';
 import { assertVersion, bigintCursor, pageRequest, toPage, Versioned, type Page } from '@statemesh/http';
 import type { AccountAccess } from '@statemesh/identity';
 import { JobEnqueuer } from '@statemesh/queue';
@@ -17,9 +17,11 @@ import { toOperationResponse } from '../operations/operation.mapper';
 import { OperationRepository } from '../operations/operation.repository';
 import { placementRequestOf, VmPlacementService } from '../placement/vm-placement.service';
 import type { CreateVmDto, PlacementPreviewDto, UpdateVmDto, VmAcceptedDto, VmEventDto, VmListQueryDto, VmResponseDto } from './dto/vm.dto';
+import { catalogGatesForVm } from '../catalog/catalog-gate';
 import { CatalogService } from '../catalog/catalog.service';
 import { VmSnapshotRepository } from '../snapshots/vm-snapshot.repository';
 import type { ResolvedVmCatalog } from '../catalog/catalog.types';
+import { accountQuotaLock } from '../quotas/quota-lock';
 import { QuotasService } from '../quotas/quotas.service';
 import { healingColumnsForCreate, healingColumnsForUpdate } from '../healing/vm-healing-fields';
 import { VmLifecycleService } from './vm-lifecycle.service';
@@ -36,6 +38,7 @@ const UDP_CLAIM_ATTEMPTS = 8;
 export class VmsService {
   constructor(
     private readonly tx: TransactionRunner,
+    private readonly locks: AdvisoryLocks,
     private readonly vms: VmRepository,
     private readonly operations: OperationRepository,
     private readonly catalog: CatalogService,
@@ -58,24 +61,29 @@ export class VmsService {
    * placed without its record. `halted` VMs are created stopped, without a node.
    */
   async create(access: AccountAccess, actor: string, input: CreateVmDto): Promise<VmAcceptedDto> {
-    const spec = await this.validate(access.accountId, input);
-    const restore = input.fromSnapshotId ? await this.restorableSnapshot(access.accountId, input, spec) : null;
+    const checked = await this.validate(access.accountId, input);
+    const restore = input.fromSnapshotId ? await this.restorableSnapshot(access.accountId, input, checked) : null;
     const halted = input.runStrategy === 'halted';
     // A VM that will run needs a balance covering MIN_RUNWAY_HOURS of it (402 with the shortfall otherwise).
-    if (!halted) await this.assertRunway(access.accountId, spec.instanceType.name, input.ports ?? []);
+    if (!halted) await this.assertRunway(access.accountId, checked.instanceType.name, input.ports ?? []);
     const id = newId();
-    const fqdn = this.fqdnOf(input.name, id, spec.zone.name);
+    const fqdn = this.fqdnOf(input.name, id, checked.zone.name);
     try {
       const accepted = await this.tx.run(async (db) => {
-        // Locks the catalog entries until commit, so an admin cannot retire them under a VM being created.
-        await this.catalog.lockForVm(spec, db);
-        await this.enforceQuota(access.accountId, spec, db);
-        const vm = await this.vms.create(
+        // Until commit, in one statement: the account's quota lock, so that two creates cannot both fit
+        // into the last free slot, and the catalog entries' gates, so that none can be retired under the VM.
+        await this.locks.hold(db, [accountQuotaLock(access.accountId), ...catalogGatesForVm(input)]);
+        // The entries as they are now (the checks above may have used ones read a few seconds ago).
+        const spec = await this.catalog.recheckForVm(catalogRequest(input, access.accountId), db);
+        await this.quotas.assertFits(access.accountId, { vms: 1, vcpu: spec.instanceType.vcpu, memoryMib: spec.instanceType.memoryMib }, db);
+        const operation = this.operations.prepare({ id: newId(), accountId: access.accountId, type: 'vm.create', targetId: id, status: halted ? 'succeeded' : 'pending' });
+        const placement = halted ? [] : [this.jobs.prepare('placement.place-vm', { vmId: id }).statement];
+        const namedPorts = (input.ports ?? []).flatMap((port) => (port.protocol === 'udp' ? [] : [{ protocol: port.protocol, targetPort: port.targetPort, fqdn }]));
+        const vm = await this.vms.createAccepted(
           {
             id,
             accountId: access.accountId,
             name: input.name,
-            liveName: input.name,
             zone: spec.zone.name,
             instanceType: spec.instanceType.name,
             vcpu: spec.instanceType.vcpu,
@@ -98,13 +106,14 @@ export class VmsService {
             fromSnapshotId: restore?.id ?? null,
             ...healingColumnsForCreate(input),
           },
+          namedPorts,
+          { type: 'action', reason: 'create', message: halted ? 'Created stopped (run strategy halted).' : 'Create requested.', actor },
+          [operation.statement, ...placement],
           db,
         );
-        const ports = await this.addPorts(id, input, spec, fqdn, db);
-        await this.vms.addEvent({ vmId: id, accountId: access.accountId, type: 'action', reason: 'create', message: halted ? 'Created stopped (run strategy halted).' : 'Create requested.', actor }, db);
-        const operation = await this.operations.create({ id: newId(), accountId: access.accountId, type: 'vm.create', targetId: id, status: halted ? 'succeeded' : 'pending' }, db);
-        if (!halted) await this.jobs.enqueue(db, 'placement.place-vm', { vmId: id });
-        return { vm: { ...vm, ports }, operation };
+        const udpPorts = await this.claimUdpPorts(id, input, spec, fqdn, db);
+        const ports: VmPort[] = [...namedPorts.map((port) => ({ ...port, vmId: id, zone: spec.zone.name, publicPort: null })), ...udpPorts];
+        return { vm: { ...vm, ports }, operation: operation.operation };
       });
       // Answered from what was written: a new VM has no volumes yet.
       return { vm: toVmResponse(accepted.vm), operation: toOperationResponse(accepted.operation) };
@@ -294,20 +303,15 @@ export class VmsService {
     return { id: snapshot.id, nodeId: snapshot.nodeId };
   }
 
-  private async enforceQuota(accountId: string, spec: ResolvedVmCatalog, db?: Db): Promise<void> {
-    if (db) await this.vms.lockAccountQuota(accountId, db);
-    await this.quotas.assertFits(accountId, { vms: 1, vcpu: spec.instanceType.vcpu, memoryMib: spec.instanceType.memoryMib }, db);
+  private async enforceQuota(accountId: string, spec: ResolvedVmCatalog): Promise<void> {
+    await this.quotas.assertFits(accountId, { vms: 1, vcpu: spec.instanceType.vcpu, memoryMib: spec.instanceType.memoryMib });
   }
 
-  private async addPorts(vmId: string, input: CreateVmDto, spec: ResolvedVmCatalog, fqdn: string, db: Db): Promise<VmPort[]> {
+  /** Claims a public port of the zone's pool for each UDP port of the new VM. */
+  private async claimUdpPorts(vmId: string, input: CreateVmDto, spec: ResolvedVmCatalog, fqdn: string, db: Db): Promise<VmPort[]> {
     const ports: VmPort[] = [];
     for (const port of input.ports ?? []) {
-      if (port.protocol !== 'udp') {
-        const added = { vmId, protocol: port.protocol, targetPort: port.targetPort, zone: spec.zone.name, fqdn };
-        await this.vms.addPort(added, db);
-        ports.push({ ...added, publicPort: null });
-        continue;
-      }
+      if (port.protocol !== 'udp') continue;
       let claimed: number | null = null;
       for (let attempt = 0; attempt < UDP_CLAIM_ATTEMPTS && claimed === null; attempt++) {
         const result = await this.vms.claimUdpPort({ vmId, targetPort: port.targetPort, zone: spec.zone.name, fqdn }, { min: spec.zone.udpPortMin, max: spec.zone.udpPortMax }, db);

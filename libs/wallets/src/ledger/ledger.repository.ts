@@ -51,6 +51,9 @@ export interface StagedPostingResult {
   belowZeroByRole: Map<string | null, number>;
 }
 
+/** The entry id sequence, looked up once per statement (not once per id taken). */
+const ENTRY_ID_SEQUENCE = Prisma.sql`(SELECT pg_get_serial_sequence('ledger_entries', 'id')::regclass)`;
+
 @Injectable()
 export class LedgerRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -147,7 +150,7 @@ export class LedgerRepository {
         RETURNING w.id, w.balance
       ), ids AS (
         SELECT id, row_number() OVER (ORDER BY id) AS n
-        FROM (SELECT nextval(pg_get_serial_sequence('ledger_entries', 'id')) AS id
+        FROM (SELECT nextval(${ENTRY_ID_SEQUENCE}) AS id
               FROM generate_series(1, (SELECT count(*) FROM ledger_staged_entries))) allocated
       ), inserted AS (
         INSERT INTO ledger_entries (id, "transactionId", "walletId", amount, "balanceAfter", role, "createdAt")
@@ -192,7 +195,7 @@ export class LedgerRepository {
    */
   async allocateEntryIds(count: number, db: Db): Promise<bigint[]> {
     const rows = await db.$queryRaw<Array<{ id: bigint }>>`
-      SELECT nextval(pg_get_serial_sequence('ledger_entries', 'id')) AS id FROM generate_series(1, ${count}::int)`;
+      SELECT nextval(${ENTRY_ID_SEQUENCE}) AS id FROM generate_series(1, ${count}::int)`;
     return rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { parseMicroUnits } from '@statemesh/billing';
+import { hourStart, parseMicroUnits } from '@statemesh/billing';
 import { CommonErrors, DomainError, notFound } from '@statemesh/common';
 import { isUniqueViolation } from '@statemesh/database';
 import { pageRequest, toPage, type Page } from '@statemesh/http';
@@ -10,6 +10,8 @@ import { PriceListRepository } from './price-list.repository';
 import { VOLUME_PROVIDERS, type PriceListInput, type PriceListVersion } from './price-list.types';
 import { effectiveFromProblem, nextEffectiveFrom } from './price-version';
 
+const CURRENT_VERSION_REUSE_MS = 10_000;
+
 /**
  * Versioned prices. A version is never changed: a new one is created to take
  * effect at the start of a future hour, so usage of any hour — metered or not
@@ -19,9 +21,26 @@ import { effectiveFromProblem, nextEffectiveFrom } from './price-version';
 export class PricingService {
   constructor(private readonly priceLists: PriceListRepository) {}
 
-  /** The version in effect at `at` (for usage of hour H, pass H's start); null before the first. */
-  priceListAt(at: Date): Promise<PriceListVersion | null> {
-    return this.priceLists.findEffectiveAt(at);
+  /** The version in effect during the current hour, as last read (see `priceListAt`). */
+  private thisHour?: { hour: number; version: PriceListVersion; readAt: number };
+
+  /**
+   * The version in effect at `at` (for usage of hour H, pass H's start); null before the first.
+   *
+   * Every create and start asks for the present one, so the version in effect
+   * in the current hour is kept for a few seconds. It cannot change within the
+   * hour: versions take effect at the start of an hour not begun when they are
+   * created, and one in effect is never deleted. The few seconds only bound
+   * how long a version written to the database some other way goes unseen.
+   */
+  async priceListAt(at: Date): Promise<PriceListVersion | null> {
+    const now = Date.now();
+    const hour = hourStart(at).getTime();
+    const cached = this.thisHour;
+    if (cached && cached.hour === hour && now - cached.readAt < CURRENT_VERSION_REUSE_MS) return cached.version;
+    const version = await this.priceLists.findEffectiveAt(at);
+    if (version && hour === hourStart(new Date(now)).getTime()) this.thisHour = { hour, version, readAt: now };
+    return version;
   }
 
   /**

@@ -7,7 +7,8 @@ import { LedgerService } from '../ledger/ledger.service';
 import { PricingService } from '../pricing/pricing.service';
 import { SettlementRepository } from './settlement.repository';
 import { PhaseTimer, type PhaseTimes, type StepClock } from './phase-timer';
-import type { UsageSource } from './usage-source';
+import { tenantShards } from './tenant-shard';
+import { ALL_TENANTS, type PeriodPrices, type TenantShard, type UsageSource } from './usage-source';
 import { VmUsageSource } from './vm-usage.source';
 
 /** Periods one run settles per source at most; a longer backlog continues on the next run. */
@@ -24,7 +25,9 @@ export interface PeriodOutcome {
   chargedMicro: bigint;
   /** Tenants whose balance is below zero after this period. */
   tenantsInArrears: number;
-  /** Wall-clock time of each step of the period's settlement, commit included. */
+  /** Tenant shards the period was settled in, each its own database transaction, all at once. */
+  shards: number;
+  /** Time of each step of the period's settlement, commit included, summed over its shards. */
   phases: PhaseTimes;
 }
 
@@ -34,15 +37,23 @@ export interface SettlementRun {
   busy: string[];
 }
 
+type ShardOutcome = Omit<PeriodOutcome, 'shards' | 'phases'>;
+
+/** The longest a period (or one of its shards) may take to settle. */
+const PERIOD_TIMEOUT_MS = 10 * 60_000;
+
 /**
  * Hourly settlement: every closed period of every usage source is metered,
  * priced with the price list in effect at its start and charged — oldest
- * first, each period in one database transaction that writes its settlement
- * lines (unique per resource and period), one ledger transaction per tenant
- * and the source's advanced cursor. The cursor row is locked for that
- * transaction, so concurrent workers never settle the same source at once;
- * the unique lines make a period settled twice impossible even if they did.
- * A crash anywhere rolls the whole period back, to be settled on the next run.
+ * first. A period's cursor row is locked while it is settled, so concurrent
+ * workers never settle the same source at once; its tenants are split into
+ * shards (`SETTLEMENT_PARALLELISM`) settled concurrently, each in one
+ * database transaction that writes its settlement lines (unique per resource
+ * and period) and one ledger transaction per tenant; the cursor advances
+ * once every shard has committed. A crash rolls back the shards that had not
+ * committed and leaves the cursor where it was: the next run settles the
+ * period again and the unique lines skip what was already settled, so
+ * nothing is charged twice and nothing is missed.
  */
 @Injectable()
 export class SettlementService {
@@ -88,38 +99,82 @@ export class SettlementService {
   }
 
   private async settleNextPeriod(source: UsageSource, now: Date): Promise<PeriodOutcome | 'busy' | 'caught_up'> {
-    const timer = new PhaseTimer();
-    const outcome = await this.transactions.run(
+    return this.transactions.run(
       async (tx) => {
         const settledUntil = await this.settlement.lockCursor(source.kind, tx);
-        timer.mark('lock cursor');
         if (settledUntil === null) return 'busy';
         const [period] = closedPeriodsSince(settledUntil, now, this.config.settlement.periodSeconds, 1);
         if (!period) return 'caught_up';
-        const outcome = await this.settlePeriod(source, period, tx, timer);
+        const shards = this.shardCountFor(source);
+        const outcome = shards === 1 ? await this.settleInline(source, period, tx) : await this.settleShards(source, period, shards);
         await this.settlement.advanceCursor(source.kind, period.end, tx);
-        timer.mark('advance cursor');
         return outcome;
       },
-      { timeoutMs: 10 * 60_000 },
+      { timeoutMs: PERIOD_TIMEOUT_MS },
     );
-    if (typeof outcome === 'string') return outcome;
-    timer.mark('commit');
-    return { ...outcome, phases: timer.phases() };
   }
 
-  private async settlePeriod(source: UsageSource, period: SettlementPeriod, tx: Prisma.TransactionClient, timer: StepClock): Promise<Omit<PeriodOutcome, 'phases'>> {
+  /**
+   * How many shards a period of this source is split into: each needs a
+   * connection of its own besides the one holding the cursor. Sources that
+   * meter in TypeScript are settled whole.
+   */
+  private shardCountFor(source: UsageSource): number {
+    if (!source.stage) return 1;
+    return Math.max(1, Math.min(this.config.settlement.parallelism, this.config.database.poolSize - 1));
+  }
+
+  /** One shard of every tenant, inside the transaction holding the cursor. */
+  private async settleInline(source: UsageSource, period: SettlementPeriod, tx: Prisma.TransactionClient): Promise<PeriodOutcome> {
+    const timer = new PhaseTimer();
+    const outcome = await this.settleShard(source, period, ALL_TENANTS, tx, timer);
+    return { ...outcome, shards: 1, phases: timer.phases() };
+  }
+
+  /**
+   * The shards at once, each in its own transaction. Every shard is awaited
+   * before a failure is passed on, so none is still writing when the
+   * caller's transaction (and with it the cursor) rolls back.
+   */
+  private async settleShards(source: UsageSource, period: SettlementPeriod, count: number): Promise<PeriodOutcome> {
+    const shards = tenantShards(count);
+    const timers = shards.map(() => new PhaseTimer());
+    const results = await Promise.allSettled(
+      shards.map(async (shard) => {
+        const timer = timers[shard.index];
+        const outcome = await this.transactions.run((tx) => this.settleShard(source, period, shard, tx, timer), { timeoutMs: PERIOD_TIMEOUT_MS });
+        timer.mark('commit');
+        return outcome;
+      }),
+    );
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const outcomes = results.map((result) => (result as PromiseFulfilledResult<ShardOutcome>).value);
+    return {
+      source: source.kind,
+      periodStart: period.start,
+      periodEnd: period.end,
+      lines: sum(outcomes.map((outcome) => outcome.lines)),
+      transactions: sum(outcomes.map((outcome) => outcome.transactions)),
+      chargedMicro: outcomes.reduce((total, outcome) => total + outcome.chargedMicro, 0n),
+      tenantsInArrears: sum(outcomes.map((outcome) => outcome.tenantsInArrears)),
+      shards: count,
+      phases: sumPhases(timers.map((timer) => timer.phases())),
+    };
+  }
+
+  private async settleShard(source: UsageSource, period: SettlementPeriod, shard: TenantShard, tx: Prisma.TransactionClient, timer: StepClock): Promise<ShardOutcome> {
     const prices = await this.pricing.priceListAt(period.start);
     if (!prices) this.logger.warn(`no price list in effect at ${period.start.toISOString()}: ${source.kind} usage of that period is recorded at no charge`);
     const periodSeconds = Math.round((period.end.getTime() - period.start.getTime()) / 1000);
-    const usagePrices = prices ?? { instanceTypePerHour: new Map(), publicUdpPortPerHour: 0n };
+    const usagePrices: PeriodPrices = prices ?? { instanceTypePerHour: new Map(), publicUdpPortPerHour: 0n, volumePerGibHour: {} };
     const feeBps = prices?.platformFeeBps ?? 0;
     await this.settlement.createWorkspace(periodSeconds, feeBps, tx);
     await this.ledger.createStaging(tx);
     timer.mark('price list, workspace');
 
     if (source.stage) {
-      await source.stage(period, usagePrices, tx);
+      await source.stage(period, usagePrices, shard, tx);
     } else {
       const usages = await source.meter(period, usagePrices, tx);
       planPeriodSettlement(usages, feeBps, periodSeconds); // refuses usage the plan would refuse
@@ -151,4 +206,15 @@ export class SettlementService {
       tenantsInArrears,
     };
   }
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+/** Each step's time added up over the shards, steps in the order they first ran. */
+function sumPhases(perShard: PhaseTimes[]): PhaseTimes {
+  const totals = new Map<string, number>();
+  for (const phases of perShard) for (const { phase, ms } of phases) totals.set(phase, (totals.get(phase) ?? 0) + ms);
+  return [...totals.entries()].map(([phase, ms]) => ({ phase, ms }));
 }

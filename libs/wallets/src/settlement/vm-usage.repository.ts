@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { VmPeriodPrices, VmPeriodRecord } from '@statemesh/billing';
-import { PrismaService, type Db, type Prisma } from '@statemesh/database';
+import { Prisma, PrismaService, type Db } from '@statemesh/database';
+import { tenantShardCondition } from './tenant-shard';
+import type { TenantShard } from './usage-source';
 
 /** A node as metering sees it: who operates it and its status history around a period. */
 export interface NodePeriodRecord {
@@ -75,7 +77,8 @@ export class VmUsageRepository {
    * `settlement_usage` table of the settling transaction (see
    * `SettlementRepository.createWorkspace`): the same rules as the pure
    * `vmPeriodUsage` over `vmsInPeriod` and `nodesInPeriod`, which stay the
-   * reference (a test compares both on random histories).
+   * reference (a test compares both on random histories), for the VMs of the
+   * tenants in `shard`.
    *
    * Each status change lasts until the VM's next one (the last change before
    * the period gives the status at its start), truncated to whole seconds and
@@ -85,7 +88,7 @@ export class VmUsageRepository {
    * other, nor do one node's, so the overlaps can simply be summed. Public UDP
    * ports are billed for the seconds the VM existed. Returns the parts staged.
    */
-  async stageUsage(start: Date, end: Date, prices: VmPeriodPrices, tx: Prisma.TransactionClient): Promise<number> {
+  async stageUsage(start: Date, end: Date, prices: VmPeriodPrices, shard: TenantShard, tx: Prisma.TransactionClient): Promise<number> {
     const startS = Math.floor(start.getTime() / 1000);
     const endS = Math.floor(end.getTime() / 1000);
     const types = [...prices.instanceTypePerHour.keys()];
@@ -97,16 +100,15 @@ export class VmUsageRepository {
                coalesce(u.ports, 0)::int AS ports
         FROM vms v
         LEFT JOIN (SELECT "vmId", count(*) AS ports FROM vm_ports WHERE protocol = 'udp' AND "publicPort" IS NOT NULL GROUP BY "vmId") u ON u."vmId" = v.id
-        WHERE v."createdAt" < ${end} AND (v."deletedAt" IS NULL OR v."deletedAt" > ${start})
+        WHERE v."createdAt" < ${end} AND (v."deletedAt" IS NULL OR v."deletedAt" > ${start}) AND ${tenantShardCondition(Prisma.sql`v."accountId"`, shard)}
       ), vm_change AS MATERIALIZED (
         SELECT b.vm_id, b.status, b.node_id, b.at, b.id
         FROM vm CROSS JOIN LATERAL (
-          -- The latest instant first, then the last change at it: both walks of the (vmId, changedAt) index.
+          -- The last change before the period: one backward step of the (vmId, changedAt, id) index.
           SELECT c."vmId" AS vm_id, c.status::text AS status, c."nodeId" AS node_id, c."changedAt" AS at, c.id
           FROM vm_status_changes c
-          WHERE c."vmId" = vm.id
-            AND c."changedAt" = (SELECT max(l."changedAt") FROM vm_status_changes l WHERE l."vmId" = vm.id AND l."changedAt" < ${start})
-          ORDER BY c.id DESC LIMIT 1) b
+          WHERE c."vmId" = vm.id AND c."changedAt" < ${start}
+          ORDER BY c."changedAt" DESC, c.id DESC LIMIT 1) b
         UNION ALL
         SELECT c."vmId", c.status::text, c."nodeId", c."changedAt", c.id
         FROM vm_status_changes c JOIN vm ON vm.id = c."vmId"
@@ -123,9 +125,8 @@ export class VmUsageRepository {
         FROM nodes n CROSS JOIN LATERAL (
           SELECT c."nodeId" AS node_id, c.status::text AS status, c."changedAt" AS at, c.id
           FROM node_status_changes c
-          WHERE c."nodeId" = n.id
-            AND c."changedAt" = (SELECT max(l."changedAt") FROM node_status_changes l WHERE l."nodeId" = n.id AND l."changedAt" < ${start})
-          ORDER BY c.id DESC LIMIT 1) b
+          WHERE c."nodeId" = n.id AND c."changedAt" < ${start}
+          ORDER BY c."changedAt" DESC, c.id DESC LIMIT 1) b
         UNION ALL
         SELECT c."nodeId", c.status::text, c."changedAt", c.id FROM node_status_changes c
         WHERE c."changedAt" >= ${start} AND c."changedAt" < ${end}
@@ -144,6 +145,9 @@ export class VmUsageRepository {
           FROM running r JOIN unreachable u ON u.node_id = r.node_id AND u.from_s < r.to_s AND u.to_s > r.from_s
         ) piece
         GROUP BY vm_id, node_id
+      ), operator AS MATERIALIZED (
+        -- Materialised so that it is hashed once rather than probed for each of the period's VMs.
+        SELECT id AS node_id, "accountId" AS operator_id FROM nodes
       ), price AS (
         SELECT type, amount::bigint AS amount FROM unnest(${types}::text[], ${typePrices}::text[]) AS p(type, amount)
       ), ported AS (
@@ -151,9 +155,9 @@ export class VmUsageRepository {
         FROM vm LEFT JOIN (SELECT vm_id, min(at) AS at FROM vm_change WHERE status = 'deleted' GROUP BY vm_id) d ON d.vm_id = vm.id
         WHERE vm.ports > 0
       ), part AS (
-        SELECT c.vm_id, 0 AS kind, 'compute' AS component, c.node_id, n."accountId" AS operator_id, c.seconds, 1 AS quantity,
+        SELECT c.vm_id, 0 AS kind, 'compute' AS component, c.node_id, o.operator_id, c.seconds, 1 AS quantity,
                coalesce((SELECT amount FROM price WHERE price.type = vm.instance_type), 0) AS price_per_hour
-        FROM compute c JOIN nodes n ON n.id = c.node_id JOIN vm ON vm.id = c.vm_id
+        FROM compute c JOIN operator o ON o.node_id = c.node_id JOIN vm ON vm.id = c.vm_id
         WHERE c.seconds > 0
         UNION ALL
         SELECT vm_id, 1, 'public_udp_ports', NULL, NULL, seconds::int, ports, ${prices.publicUdpPortPerHour}::bigint FROM (

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { unreachableRanges, vmPeriodUsage, type ResourcePeriodUsage, type SettlementPeriod, type TimeRange, type VmPeriodPrices } from '@statemesh/billing';
+import { unreachableRanges, vmPeriodUsage, type ResourcePeriodUsage, type SettlementPeriod, type TimeRange } from '@statemesh/billing';
 import type { Prisma } from '@statemesh/database';
-import type { UsageSource } from './usage-source';
+import type { PeriodPrices, TenantShard, UsageSource } from './usage-source';
 import { VmUsageRepository } from './vm-usage.repository';
 
 /** VMs: running time per node (minus unreachable time) and public UDP ports while they exist. */
@@ -16,7 +16,7 @@ export class VmUsageSource implements UsageSource {
   }
 
   /** The reference metering, in TypeScript over each VM's and node's history (`vmPeriodUsage`). */
-  async meter(period: SettlementPeriod, prices: VmPeriodPrices, tx: Prisma.TransactionClient): Promise<ResourcePeriodUsage[]> {
+  async meter(period: SettlementPeriod, prices: PeriodPrices, tx: Prisma.TransactionClient): Promise<ResourcePeriodUsage[]> {
     const nodes = await this.usage.nodesInPeriod(period.start, period.end, tx);
     const operatorOfNode = new Map(nodes.map((node) => [node.nodeId, node.operatorAccountId]));
     const unreachableByNode = new Map<string, TimeRange[]>();
@@ -29,7 +29,7 @@ export class VmUsageSource implements UsageSource {
   }
 
   /** The same rules in one SQL statement, for settlement at fleet scale. */
-  async stage(period: SettlementPeriod, prices: VmPeriodPrices, tx: Prisma.TransactionClient): Promise<void> {
-    await this.usage.stageUsage(period.start, period.end, prices, tx);
+  async stage(period: SettlementPeriod, prices: PeriodPrices, shard: TenantShard, tx: Prisma.TransactionClient): Promise<void> {
+    await this.usage.stageUsage(period.start, period.end, prices, shard, tx);
   }
 }

@@ -42,13 +42,13 @@ export class UsageItemDto {
   @ApiProperty({ format: 'date-time', description: 'End of the last settled period in the item.' })
   to: string;
 
-  @ApiProperty({ example: 3600, description: 'Billable seconds (for a VM: running on a reachable node).' })
+  @ApiProperty({ example: 3600, description: 'Billable seconds (for a VM: running on a reachable node; for a volume: existing and usable).' })
   seconds: number;
 
   @ApiProperty({ example: 24, description: 'Settled periods (per resource) or resources (per hour) in the item.' })
   count: number;
 
-  @ApiProperty(moneyProperty('What was charged, all parts included (compute, public UDP ports).', { example: '42000' }))
+  @ApiProperty(moneyProperty('What was charged, all parts included (compute, public UDP ports, volume storage).', { example: '42000' }))
   charge: string;
 
   @ApiProperty({ example: WALLET_CURRENCY })
