@@ -381,7 +381,7 @@ async function main(): Promise<void> {
   const cpu = cpus();
   log(
     `Placement end-to-end benchmark: ${fmt(NODES)} nodes, ${fmt(VMS)} VM creates (+ ${fmt(BASELINE_VMS)} baseline), ` +
-      `${WORKERS} worker process(es) × placement concurrency ${WORKER_CONCURRENCY * 2}, ${CONCURRENCY} creates in flight, ${ACCOUNTS} accounts`,
+      `${WORKERS} worker process(es) (WORKER_CONCURRENCY ${WORKER_CONCURRENCY}), ${CONCURRENCY} creates in flight, ${ACCOUNTS} accounts`,
   );
   log(
     `node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, ` +

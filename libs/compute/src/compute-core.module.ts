@@ -12,6 +12,8 @@ import { VmHealingRepository } from './healing/vm-healing.repository';
 import { VmHealthService } from './healing/vm-health.service';
 import { VmRestartsService } from './healing/vm-restarts.service';
 import { CandidateSnapshot } from './placement/candidate-snapshot';
+import { PlacementRoundRunner } from './placement/placement-round-runner';
+import { PlacementRoundService } from './placement/placement-round.service';
 import { VmPlacementService } from './placement/vm-placement.service';
 import { VmLifecycleService } from './vms/vm-lifecycle.service';
 import { VmRepository } from './vms/vm.repository';
@@ -30,6 +32,8 @@ import { VmVolumeDelivery } from './volumes-bridge/vm-volume-delivery';
     AssignmentIssuer,
     CandidateSnapshot,
     VmPlacementService,
+    PlacementRoundService,
+    PlacementRoundRunner,
     VmLifecycleService,
     VmVolumeDelivery,
     VmHealingRepository,
@@ -44,6 +48,7 @@ import { VmVolumeDelivery } from './volumes-bridge/vm-volume-delivery';
     AssignmentRepository,
     AssignmentIssuer,
     VmPlacementService,
+    PlacementRoundRunner,
     VmLifecycleService,
     VmHealingRepository,
     HealingMetrics,

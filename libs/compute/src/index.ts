@@ -9,6 +9,7 @@ export * from './entrypoints/udp-port-pool';
 export * from './compute-core.module';
 export * from './compute.module';
 export * from './placement/vm-placement.service';
+export * from './placement/placement-round-runner';
 export * from './vms/vm-lifecycle.service';
 export * from './vms/vm.repository';
 export * from './assignments/assignment-issuer';

@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { VmPlacementService } from '@statemesh/compute';
-import { AppConfig } from '@statemesh/config';
+import { PlacementRoundRunner, ROUND_SIZE, VmPlacementService } from '@statemesh/compute';
 import { ProcessorRegistry, QueueRegistry } from '@statemesh/queue';
 
 /** A pending VM whose placement job has not run for this long is queued again (its job was lost). */
@@ -8,10 +7,13 @@ const STUCK_AFTER_MS = 30_000;
 const SWEEP_EVERY_MS = 15_000;
 
 /**
- * Placement in the worker: one job per VM to place, plus a periodic sweep
- * that re-queues VMs whose job was lost (a worker killed mid-job). Jobs are
- * safe to run twice: a VM that is no longer waiting is skipped, and the
- * reservation itself is guarded in the database.
+ * Placement in the worker: jobs (one per VM to place) are answered by
+ * placement rounds, which take every VM asked for meanwhile and other
+ * waiting ones, plus a periodic sweep that re-queues VMs whose job was lost
+ * (a worker killed mid-job). A job waits for the round that deals with its
+ * VM and costs no connection meanwhile, so the queue runs as many at once
+ * as a round takes. Jobs are safe to run twice: a VM that is no longer
+ * waiting is skipped, and the reservation itself is guarded in the database.
  */
 @Injectable()
 export class PlacementProcessor implements OnApplicationBootstrap {
@@ -20,8 +22,8 @@ export class PlacementProcessor implements OnApplicationBootstrap {
   constructor(
     private readonly processors: ProcessorRegistry,
     private readonly queues: QueueRegistry,
+    private readonly rounds: PlacementRoundRunner,
     private readonly placement: VmPlacementService,
-    private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -29,7 +31,7 @@ export class PlacementProcessor implements OnApplicationBootstrap {
       'placement',
       {
         'placement.place-vm': async ({ vmId, attempt }) => {
-          const outcome = await this.placement.place(vmId, attempt ?? 0);
+          const outcome = await this.rounds.request(vmId, attempt);
           if (outcome.result === 'unschedulable') this.logger.debug(`VM ${vmId} unschedulable: ${outcome.message}`);
         },
         'placement.retry-waiting': async ({ unschedulable }) => {
@@ -37,7 +39,7 @@ export class PlacementProcessor implements OnApplicationBootstrap {
           if (queued > 0) this.logger.log(`queued ${queued} waiting VM(s) for placement`);
         },
       },
-      { concurrency: this.config.worker.concurrency * 2 },
+      { concurrency: ROUND_SIZE },
     );
     await this.queues.upsertRepeatingJob('placement.retry-waiting', {}, SWEEP_EVERY_MS);
   }

@@ -35,6 +35,24 @@ export class AssignmentIssuer {
     await this.assignments.create({ id, nodeId, vmId: vm.id, action, generation, payload }, db);
     return id;
   }
+
+  /** `issue(db, vm, nodeId, 'create-vm', generation, options)` for many VMs, written in one statement. */
+  async issueCreates(
+    db: Db,
+    creates: ReadonlyArray<{ vm: VmWithPorts; nodeId: string; generation: number; start: boolean; volumes: VolumeAttachmentSpec[] }>,
+  ): Promise<void> {
+    await this.assignments.createMany(
+      creates.map(({ vm, nodeId, generation, start, volumes }) => ({
+        id: newId(),
+        nodeId,
+        vmId: vm.id,
+        action: 'create-vm',
+        generation,
+        payload: { vm: specOf(vm, start, volumes) as unknown as Prisma.InputJsonObject },
+      })),
+      db,
+    );
+  }
 }
 
 /** Volume work for a node that is not about a VM: fill a volume from its source, snapshot a local volume. */

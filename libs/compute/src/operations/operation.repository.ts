@@ -59,6 +59,14 @@ export class OperationRepository {
     await db.operation.updateMany({ where: { targetId, type: { in: [...types] }, status: 'pending' }, data: { status: 'running', startedAt: new Date() } });
   }
 
+  /** `markRunning` for many targets in one statement. */
+  async markRunningForEach(targetIds: readonly string[], types: readonly VmOperationType[], db: Db): Promise<void> {
+    if (targetIds.length === 0) return;
+    await db.$executeRaw`
+      UPDATE operations SET status = 'running', "startedAt" = ${new Date()}
+      WHERE "targetId" = ANY(${targetIds}::text[]) AND type = ANY(${types}::text[]) AND status = 'pending'`;
+  }
+
   /** Completes the target's open operations of these types; already completed ones keep their outcome. */
   async complete(targetId: string, types: readonly VmOperationType[], outcome: { error?: Prisma.InputJsonValue } = {}, db: Db = this.prisma): Promise<number> {
     const now = new Date();

@@ -547,3 +547,121 @@ describe('PlacementScheduler properties', () => {
     );
   });
 });
+
+describe('PlacementSequence', () => {
+  /** The reference for a take: the node as a fresh fleet would hold it. */
+  function taken(n: CandidateNode, r: PlacementRequest): CandidateNode {
+    const model = r.gpus !== undefined && r.gpus.count > 0 ? freeGpuModel(n, r.gpus) : null;
+    return {
+      ...n,
+      allocated: {
+        vcpu: n.allocated.vcpu + r.vcpu,
+        memoryMib: n.allocated.memoryMib + r.memoryMib,
+        diskGib: n.allocated.diskGib + r.diskGib,
+        gpus: model === null ? n.allocated.gpus : [...n.allocated.gpus, { model, count: r.gpus!.count }],
+      },
+    };
+  }
+
+  it('decides each VM exactly as place() over the fleet the earlier takes left, whatever the rank limit (property)', () => {
+    const run = fleetArbitrary.chain((nodes) =>
+      fc.tuple(
+        fc.constant(nodes),
+        fc.array(requestArbitrary(nodes.map((n) => n.id)), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.nat(2), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 4 }),
+      ),
+    );
+    fc.assert(
+      fc.property(run, ([nodes, shapes, picks, rankLimit]) => {
+        const limited = new PlacementScheduler({ rankLimit });
+        const sequence = limited.sequence(nodes);
+        let fleet = nodes;
+        for (const pick of picks) {
+          const r = shapes[pick % shapes.length];
+          const expected = limited.place(r, fleet);
+          const decided = sequence.place(r);
+          expect(decided.chosenNodeId).toBe(expected.chosenNodeId);
+          expect(decided.explanation).toEqual(expected.explanation);
+          expect(decided.ranked).toEqual(expected.ranked.slice(0, decided.ranked.length));
+          expect(decided.ranked.length > 0).toBe(expected.chosenNodeId !== null);
+          if (expected.chosenNodeId === null) continue;
+          sequence.take(expected.chosenNodeId, r);
+          fleet = fleet.map((n) => (n.id === expected.chosenNodeId ? taken(n, r) : n));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('stays exact on a fleet where most nodes fit, with small rank limits (property)', () => {
+    // Most nodes feasible and many takes: the standings shrink, grow back and are ranked again.
+    const fitting = fc
+      .uniqueArray(fc.stringMatching(/^[a-z0-9]{1,3}$/), { minLength: 1, maxLength: 30 })
+      .chain((ids) =>
+        fc.tuple(
+          ...ids.map((id) =>
+            fc.record({ vcpu: fc.integer({ min: 0, max: 12 }), memoryMib: fc.integer({ min: 0, max: 24 }), diskGib: fc.integer({ min: 0, max: 24 }), used: fc.double({ min: 0, max: 1, noNaN: true }) }).map((c) =>
+              node(id, {
+                capacity: { vcpu: c.vcpu, memoryMib: c.memoryMib, diskGib: c.diskGib, gpus: [] },
+                allocated: { vcpu: Math.floor(c.vcpu * c.used), memoryMib: Math.floor(c.memoryMib * c.used), diskGib: Math.floor(c.diskGib * c.used), gpus: [] },
+              }),
+            ),
+          ),
+        ),
+      );
+    const shape = fc.record({
+      vcpu: fc.integer({ min: 0, max: 3 }),
+      memoryMib: fc.integer({ min: 0, max: 6 }),
+      diskGib: fc.integer({ min: 0, max: 6 }),
+      zone: fc.constant('eu-west'),
+      arch: fc.constant('x86_64'),
+      strategy: fc.constantFrom('binpack' as const, 'spread' as const),
+    });
+    fc.assert(
+      fc.property(fitting, fc.array(shape, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(2), { maxLength: 60 }), fc.integer({ min: 1, max: 4 }), (nodes, shapes, picks, rankLimit) => {
+        const limited = new PlacementScheduler({ rankLimit });
+        const sequence = limited.sequence(nodes);
+        let fleet = nodes;
+        for (const pick of picks) {
+          const r = shapes[pick % shapes.length];
+          const expected = limited.place(r, fleet);
+          const decided = sequence.place(r);
+          expect(decided.explanation).toEqual(expected.explanation);
+          expect(decided.ranked).toEqual(expected.ranked.slice(0, decided.ranked.length));
+          if (expected.chosenNodeId === null) continue;
+          sequence.take(expected.chosenNodeId, r);
+          fleet = fleet.map((n) => (n.id === expected.chosenNodeId ? taken(n, r) : n));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('fills a node with binpack, then goes on to the next, without ranking the fleet again', () => {
+    const nodes = ['a', 'b', 'c'].map((id) => node(id, { capacity: { vcpu: 8, memoryMib: 32768, diskGib: 400, gpus: [] } }));
+    const ranking = jest.spyOn(scheduler, 'rank');
+    try {
+      const sequence = scheduler.sequence(nodes);
+      const chosen: Array<string | null> = [];
+      for (let i = 0; i < 7; i++) {
+        const decision = sequence.place(request());
+        chosen.push(decision.chosenNodeId);
+        if (decision.chosenNodeId) sequence.take(decision.chosenNodeId, request());
+      }
+      expect(chosen).toEqual(['a', 'a', 'b', 'b', 'c', 'c', null]);
+      expect(ranking).toHaveBeenCalledTimes(1);
+    } finally {
+      ranking.mockRestore();
+    }
+  });
+
+  it('leaves the candidates it was given alone, and refuses a take on a node it does not know', () => {
+    const nodes = [node('a'), node('b')];
+    const before = structuredClone(nodes);
+    const sequence = scheduler.sequence(nodes);
+    sequence.take('a', request());
+    expect(nodes).toEqual(before);
+    expect(() => sequence.take('zz', request())).toThrow(RangeError);
+  });
+});

@@ -74,6 +74,23 @@ export class PlacementScheduler {
 
   place(request: PlacementRequest, candidates: readonly CandidateNode[]): PlacementDecision {
     assertValidRequest(request);
+    const ranking = this.rank(request, candidates);
+    return decisionOf(request, candidates, ranking.counts, ranking.feasible, ranking.kept.map((slot) => candidates[slot.index].id));
+  }
+
+  /**
+   * Decisions taken one after another over the same candidates, each
+   * seeing the capacity the earlier ones took (`PlacementSequence`).
+   */
+  sequence(candidates: readonly CandidateNode[]): PlacementSequence {
+    return new PlacementSequence(this, candidates);
+  }
+
+  /**
+   * One pass over the candidates: the rejection counts, the feasible count,
+   * and the best `rankLimit` feasible nodes (index and key), best first.
+   */
+  rank(request: PlacementRequest, candidates: readonly CandidateNode[]): Ranking {
     const counts = new Array<number>(PLACEMENT_FILTERS.length).fill(0);
     const capacity = Math.min(this.rankLimit, candidates.length);
     if (this.heapNodes.length < capacity) {
@@ -133,28 +150,18 @@ export class PlacementScheduler {
       }
     }
 
-    const kept = Array.from({ length: heapSize }, (_, slot) => slot);
-    kept.sort((a, b) => {
-      const idA = candidates[heapNodes[a]].id;
-      const idB = candidates[heapNodes[b]].id;
-      return isBetter(heapKeys[a], idA, heapKeys[b], idB) ? -1 : isBetter(heapKeys[b], idB, heapKeys[a], idA) ? 1 : 0;
-    });
-    const ranked = kept.map((slot) => candidates[heapNodes[slot]].id);
-    const chosenNodeId = ranked.length > 0 ? ranked[0] : null;
-    const rejected = emptyRejections();
-    PLACEMENT_FILTERS.forEach((filter, index) => (rejected[filter] = counts[index]));
-    return {
-      ranked,
-      chosenNodeId,
-      explanation: {
-        nodesConsidered: candidates.length,
-        feasible,
-        rejected,
-        chosenNodeId,
-        strategy: request.strategy,
-        message: placementMessage(request, candidates.length, feasible, rejected, chosenNodeId, request.strategy),
-      },
-    };
+    const kept: RankedSlot[] = Array.from({ length: heapSize }, (_, slot) => ({ index: heapNodes[slot], key: heapKeys[slot] }));
+    kept.sort((a, b) => compareSlots(a, b, candidates));
+    return { counts, feasible, kept };
+  }
+
+  /** The key a feasible node ranks by for the request: lower is better. */
+  keyOf(node: CandidateNode, request: PlacementRequest): number {
+    return (request.strategy === 'binpack' ? 1 : -1) * this.leftover(node, request);
+  }
+
+  get limit(): number {
+    return this.rankLimit;
   }
 
   /** Weighted share of the node left free once the VM is placed, in [0, 1]. */
@@ -178,6 +185,160 @@ function freeShare(capacity: number, allocated: number, requested: number): numb
 /** Strict "a ranks before b": lower key, then lower id. */
 function isBetter(keyA: number, idA: string, keyB: number, idB: string): boolean {
   return keyA < keyB || (keyA === keyB && idA < idB);
+}
+
+function compareSlots(a: RankedSlot, b: RankedSlot, nodes: readonly CandidateNode[]): number {
+  const idA = nodes[a.index].id;
+  const idB = nodes[b.index].id;
+  return isBetter(a.key, idA, b.key, idB) ? -1 : isBetter(b.key, idB, a.key, idA) ? 1 : 0;
+}
+
+function decisionOf(request: PlacementRequest, candidates: readonly CandidateNode[], counts: readonly number[], feasible: number, ranked: string[]): PlacementDecision {
+  const chosenNodeId = ranked.length > 0 ? ranked[0] : null;
+  const rejected = emptyRejections();
+  PLACEMENT_FILTERS.forEach((filter, index) => (rejected[filter] = counts[index]));
+  return {
+    ranked,
+    chosenNodeId,
+    explanation: {
+      nodesConsidered: candidates.length,
+      feasible,
+      rejected,
+      chosenNodeId,
+      strategy: request.strategy,
+      message: placementMessage(request, candidates.length, feasible, rejected, chosenNodeId, request.strategy),
+    },
+  };
+}
+
+/** A kept node of a ranking: its index among the candidates and its key. */
+interface RankedSlot {
+  index: number;
+  key: number;
+}
+
+/** The result of one ranking pass (`PlacementScheduler.rank`). */
+export interface Ranking {
+  /** Nodes rejected, by filter index in PLACEMENT_FILTERS order. */
+  counts: number[];
+  feasible: number;
+  /** The best feasible nodes, best first. */
+  kept: RankedSlot[];
+}
+
+/** What a sequence knows about one request shape, kept true after every `take`. */
+interface Standing {
+  request: PlacementRequest;
+  counts: number[];
+  feasible: number;
+  /**
+   * The best `kept.length` feasible nodes, best first: every feasible node
+   * not in it ranks after all of them. Shrinks as takes push nodes out of
+   * it; ranked afresh when empty while feasible nodes remain.
+   */
+  kept: RankedSlot[];
+}
+
+/**
+ * Decisions taken one after another over the same candidates, each seeing
+ * the capacity the earlier ones took (a placement round). Each decision
+ * equals `PlacementScheduler.place` over the candidates as the earlier takes
+ * left them — chosen node, rejection counts, feasible count, message — at a
+ * fraction of the cost: the counts and the best nodes of a request shape
+ * are ranked once and then only corrected for the one node each `take`
+ * changes, instead of filtering every candidate again. `ranked` holds the
+ * best nodes known without ranking again: a best-first prefix of what
+ * `place` would rank, never empty when a node fits.
+ *
+ * The candidates given are not modified; the sequence works on a copy in
+ * which taken nodes are replaced.
+ */
+export class PlacementSequence {
+  private readonly nodes: CandidateNode[];
+  private indexById: Map<string, number> | undefined;
+  private readonly standings = new Map<string, Standing>();
+
+  constructor(
+    private readonly scheduler: PlacementScheduler,
+    candidates: readonly CandidateNode[],
+  ) {
+    this.nodes = candidates.slice();
+  }
+
+  place(request: PlacementRequest): PlacementDecision {
+    assertValidRequest(request);
+    const shape = shapeOf(request);
+    let standing = this.standings.get(shape);
+    if (standing === undefined || (standing.kept.length === 0 && standing.feasible > 0)) {
+      standing = { request, ...this.scheduler.rank(request, this.nodes) };
+      this.standings.set(shape, standing);
+    }
+    return decisionOf(request, this.nodes, standing.counts, standing.feasible, standing.kept.map((slot) => this.nodes[slot.index].id));
+  }
+
+  /** Takes what `request` asks for on the node (GPUs of the first model that fits), for every later decision. */
+  take(nodeId: string, request: PlacementRequest): void {
+    this.indexById ??= new Map(this.nodes.map((node, index) => [node.id, index]));
+    const index = this.indexById.get(nodeId);
+    if (index === undefined) throw new RangeError(`node ${nodeId} is not a candidate of this sequence`);
+    const before = this.nodes[index];
+    const after = withTaken(before, request);
+    this.nodes[index] = after;
+    for (const standing of this.standings.values()) this.correct(standing, index, before, after);
+  }
+
+  private correct(standing: Standing, index: number, before: CandidateNode, after: CandidateNode): void {
+    const was = firstRejection(before, standing.request);
+    const now = firstRejection(after, standing.request);
+    if (was === FEASIBLE) standing.feasible--;
+    else standing.counts[was]--;
+    if (now === FEASIBLE) standing.feasible++;
+    else standing.counts[now]++;
+    const kept = standing.kept;
+    const at = kept.findIndex((slot) => slot.index === index);
+    if (at >= 0) kept.splice(at, 1);
+    if (now !== FEASIBLE) return;
+    const slot = { index, key: this.scheduler.keyOf(after, standing.request) };
+    const unranked = standing.feasible - 1 - kept.length;
+    // Nodes outside `kept` rank after all of it: the node joins only where that stays true.
+    if (unranked > 0 && (kept.length === 0 || compareSlots(slot, kept[kept.length - 1], this.nodes) > 0)) return;
+    let position = kept.length;
+    while (position > 0 && compareSlots(slot, kept[position - 1], this.nodes) < 0) position--;
+    kept.splice(position, 0, slot);
+    if (kept.length > this.scheduler.limit) kept.pop();
+  }
+}
+
+/** Requests that filter and rank nodes alike share a standing. */
+function shapeOf(request: PlacementRequest): string {
+  const gpus = request.gpus;
+  return [
+    request.vcpu,
+    request.memoryMib,
+    request.diskGib,
+    gpus?.count ?? 0,
+    gpus?.model ?? '',
+    request.zone,
+    request.arch,
+    request.pinnedNodeId ?? '',
+    request.antiAffinityGroup ?? '',
+    request.strategy,
+  ].join('\u0000');
+}
+
+function withTaken(node: CandidateNode, request: PlacementRequest): CandidateNode {
+  const allocated = node.allocated;
+  const gpus = request.gpus;
+  const model = gpus !== undefined && gpus.count > 0 ? freeGpuModel(node, gpus) : null;
+  return {
+    ...node,
+    allocated: {
+      vcpu: allocated.vcpu + request.vcpu,
+      memoryMib: allocated.memoryMib + request.memoryMib,
+      diskGib: allocated.diskGib + request.diskGib,
+      gpus: model === null || gpus === undefined ? allocated.gpus : [...allocated.gpus, { model, count: gpus.count }],
+    },
+  };
 }
 
 /** Index of the first filter that rejects the node, or FEASIBLE. */

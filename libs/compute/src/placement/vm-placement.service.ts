@@ -12,6 +12,7 @@ import type { VmStatus } from '../lifecycle/vm-lifecycle.types';
 import { OperationRepository } from '../operations/operation.repository';
 import { VmRepository, type VmWithPorts } from '../vms/vm.repository';
 import { CandidateSnapshot } from './candidate-snapshot';
+import { placedExplanation } from './placement-round';
 import type { CandidateNode, PlacementDecision, PlacementRequest } from './placement.types';
 import { PlacementScheduler } from './scheduler';
 
@@ -30,9 +31,11 @@ function pause(ms: number): Promise<void> {
 export type PlacementOutcome = { result: 'placed'; nodeId: string } | { result: 'unschedulable'; message: string } | { result: 'skipped' };
 
 /**
- * Finds a node for a VM and hands it the work. The scheduler (a pure
- * function) ranks the candidates; each reservation is one transaction that
- * moves the VM from a waiting status to `scheduled` (guarded by its
+ * Finds a node for one VM and hands it the work: the path of the VMs that a
+ * placement round leaves alone (pinned by a snapshot or a local volume, or
+ * in an anti-affinity group; see PlacementRoundService), and of dry runs.
+ * The scheduler (a pure function) ranks the candidates; each reservation is
+ * one transaction that moves the VM from a waiting status to `scheduled` (guarded by its
  * version, so a duplicate job cannot place it twice), writes the create-vm
  * assignment and, last, takes the capacity with a conditional UPDATE of the
  * node (rolling everything back if the node is full).
@@ -119,10 +122,12 @@ export class VmPlacementService {
     ]);
     const waiting = [...stuck, ...unschedulable];
     if (waiting.length === 0) return 0;
-    this.snapshot.invalidate();
+    // Nodes may have become eligible: decide on fresh numbers. (A stuck job says nothing about the nodes.)
+    if (options.unschedulable) this.snapshot.invalidate();
     // One job id per VM and sweep: a sweep that runs again while its jobs still wait adds nothing to the queue.
     const sweep = Math.floor(now / 10_000);
-    await this.tx.run((db) => this.jobs.enqueueMany(db, 'placement.place-vm', waiting.map(({ id }) => ({ payload: { vmId: id }, options: { jobId: `place-${id}-sweep-${sweep}` } }))));
+    // `attempt: 0`: a retry, which a round takes in any waiting status (and the back-off starts over).
+    await this.tx.run((db) => this.jobs.enqueueMany(db, 'placement.place-vm', waiting.map(({ id }) => ({ payload: { vmId: id, attempt: 0 }, options: { jobId: `place-${id}-sweep-${sweep}` } }))));
     return waiting.length;
   }
 
@@ -136,7 +141,7 @@ export class VmPlacementService {
   }
 
   private async tryReserve(vm: VmWithPorts, nodeId: string, decision: PlacementDecision): Promise<'placed' | 'node_full' | 'node_busy' | 'vm_moved_on'> {
-    const explanation = { ...decision.explanation, chosenNodeId: nodeId, message: placedMessage(nodeId, decision) };
+    const explanation = placedExplanation(nodeId, decision);
     try {
       return await this.tx.run(async (db) => {
         const generation = vm.generation + 1;
@@ -223,11 +228,6 @@ export function placementRequestOf(vm: Pick<VmWithPorts, 'vcpu' | 'memoryMib' | 
 
 function amountsOf(vm: VmWithPorts) {
   return { vcpu: vm.vcpu, memoryMib: vm.memoryMib, diskGib: vm.rootDiskGib };
-}
-
-function placedMessage(nodeId: string, decision: PlacementDecision): string {
-  const { feasible, nodesConsidered } = decision.explanation;
-  return `Placed on node ${nodeId} (${feasible} of ${nodesConsidered} nodes fit).`;
 }
 
 /** Exponential back-off between retries of an unschedulable VM, capped. */

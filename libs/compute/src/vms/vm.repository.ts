@@ -51,6 +51,24 @@ export interface VmStatusUpdate {
   extra?: Prisma.VmUncheckedUpdateManyInput;
 }
 
+/** VMs a placement round asks for by id: `retries` in any of `waiting`, `fresh` only in `ready`. */
+export interface PlacementClaim {
+  retries: readonly string[];
+  fresh: readonly string[];
+  /** Every status in which a VM waits for a node. */
+  waiting: readonly VmStatus[];
+  /** The statuses of VMs that have not been judged unschedulable yet: a round also takes such VMs nobody asked for. */
+  ready: readonly VmStatus[];
+}
+
+/** A VM a placement round moves, at the version the round read it. */
+export interface VmPlacementWrite {
+  vm: Pick<Vm, 'id' | 'version' | 'status'>;
+  explanation: Prisma.InputJsonObject;
+}
+
+export type VmEventDraft = { vmId: string; accountId: string; type: string; reason: string; message: string; actor: string };
+
 /** The VM records: the VM row, its ports, its status history and its events. */
 @Injectable()
 export class VmRepository {
@@ -192,6 +210,131 @@ export class VmRepository {
     return true;
   }
 
+  /**
+   * Serialises placement rounds, whichever process runs them, for the rest
+   * of the transaction: a round decides on numbers no other round is
+   * changing meanwhile. A round that cannot get the lock within 10 s fails
+   * (its jobs are retried), and a holder whose process vanished without
+   * closing its connection loses the lock after a minute idle.
+   */
+  async lockPlacementRound(db: Db): Promise<void> {
+    await db.$executeRaw`
+      SELECT pg_advisory_xact_lock(hashtextextended('statemesh:placement-round', 0))
+      FROM (SELECT set_config('lock_timeout', '10s', true), set_config('idle_in_transaction_session_timeout', '60s', true)) AS settings`;
+  }
+
+  /**
+   * Locks VMs for a placement round, skipping rows another transaction
+   * holds: the VMs asked for by id that still wait (see PlacementClaim),
+   * then other VMs in the `ready` statuses, in that order of statuses and
+   * oldest first, that a round places on its own — without anti-affinity
+   * group, pin or local volume — up to `limit` in all. Never a VM that still
+   * holds capacity (a drain's first phase) or that waits for its user to
+   * detach a lost local volume. One statement per status, each walking the
+   * (status, statusChangedAt) index only as far as it takes: the cost does
+   * not grow with the number of VMs waiting.
+   */
+  async claimForPlacement(claim: PlacementClaim, limit: number, db: Db): Promise<VmWithPorts[]> {
+    const vms: Vm[] =
+      claim.retries.length + claim.fresh.length > 0
+        ? await db.$queryRaw<Vm[]>`SELECT v.* FROM vms v WHERE ${this.waitingForRound(claim)} ORDER BY v."statusChangedAt", v.id LIMIT ${limit} FOR UPDATE OF v SKIP LOCKED`
+        : [];
+    for (const status of claim.ready) {
+      const room = limit - vms.length;
+      if (room <= 0) break;
+      // Rows this transaction already locked are not skipped by SKIP LOCKED: leave them out by id.
+      vms.push(
+        ...(await db.$queryRaw<Vm[]>`
+          SELECT v.* FROM vms v
+          WHERE v.status = ${status}::"VmStatus" AND v."reservedNodeId" IS NULL AND v."antiAffinityGroup" IS NULL AND v."pinnedNodeId" IS NULL
+            AND NOT EXISTS (SELECT 1 FROM volumes l WHERE l."attachedVmId" = v.id AND l.provider = 'local')
+            AND v.id <> ALL(${vms.map((vm) => vm.id)}::text[])
+          ORDER BY v."statusChangedAt"
+          LIMIT ${room}
+          FOR UPDATE OF v SKIP LOCKED`),
+      );
+    }
+    if (vms.length === 0) return [];
+    const ports = await db.$queryRaw<VmPort[]>`SELECT * FROM vm_ports WHERE "vmId" = ANY(${vms.map((vm) => vm.id)}::text[])`;
+    const portsOf = new Map<string, VmPort[]>();
+    for (const port of ports) portsOf.set(port.vmId, [...(portsOf.get(port.vmId) ?? []), port]);
+    return vms.map((vm) => ({ ...vm, ports: portsOf.get(vm.id) ?? [] }));
+  }
+
+  /** Of the VMs asked for by id, those that still wait for a round (without locking them). */
+  async stillWaitingForRound(claim: PlacementClaim, db: Db): Promise<string[]> {
+    const rows = await db.$queryRaw<Array<{ id: string }>>`SELECT v.id FROM vms v WHERE ${this.waitingForRound(claim)}`;
+    return rows.map((row) => row.id);
+  }
+
+  private waitingForRound(claim: PlacementClaim): Prisma.Sql {
+    return Prisma.sql`(
+      v."reservedNodeId" IS NULL
+      AND ((v.id = ANY(${claim.retries}::text[]) AND v.status = ANY(${claim.waiting}::"VmStatus"[]))
+        OR (v.id = ANY(${claim.fresh}::text[]) AND v.status = ANY(${claim.ready}::"VmStatus"[])))
+      AND NOT EXISTS (SELECT 1 FROM volumes l WHERE l."attachedVmId" = v.id AND l.provider = 'local' AND l.status = 'lost'))`;
+  }
+
+  /**
+   * Moves VMs to `scheduled` on their nodes, each at the version read and
+   * from one of `from`, exactly as `changeStatus` does one VM (the
+   * reservation, a new generation, the explanation, pins of a first
+   * placement cleared), with one status history entry each at `now`.
+   * Returns the ids moved.
+   */
+  async scheduleMany(placements: ReadonlyArray<VmPlacementWrite & { nodeId: string }>, from: readonly VmStatus[], now: Date, db: Db): Promise<string[]> {
+    if (placements.length === 0) return [];
+    const rows = await db.$queryRaw<Array<{ vmId: string }>>`
+      WITH d AS (
+        SELECT * FROM unnest(
+          ${placements.map((p) => p.vm.id)}::text[], ${placements.map((p) => p.vm.version)}::int[],
+          ${placements.map((p) => p.nodeId)}::text[], ${placements.map((p) => JSON.stringify(p.explanation))}::jsonb[]
+        ) AS d(id, version, node, placement)
+      ),
+      moved AS (
+        UPDATE vms v SET
+          status = 'scheduled', "nodeId" = d.node, "reservedNodeId" = d.node, "statusReason" = NULL, generation = v.generation + 1,
+          placement = d.placement, "placementAttempts" = v."placementAttempts" + 1, "pinnedNodeId" = NULL, "fromSnapshotId" = NULL,
+          "statusChangedAt" = ${now}, version = v.version + 1, "updatedAt" = ${now}
+        FROM d
+        WHERE v.id = d.id AND v.version = d.version AND v.status = ANY(${from}::"VmStatus"[])
+        RETURNING v.id, v."accountId", v."nodeId"
+      )
+      INSERT INTO vm_status_changes ("vmId", "accountId", status, "nodeId", "changedAt")
+      SELECT id, "accountId", 'scheduled', "nodeId", ${now} FROM moved
+      RETURNING "vmId"`;
+    return rows.map((row) => row.vmId);
+  }
+
+  /**
+   * Moves VMs to `unschedulable` with the explanation (its sentence as the
+   * status reason), each from the status and at the version read, as
+   * `changeStatus` does one VM, with one status history entry each at `now`.
+   * Returns the ids moved.
+   */
+  async markUnschedulableMany(verdicts: ReadonlyArray<VmPlacementWrite & { message: string }>, now: Date, db: Db): Promise<string[]> {
+    if (verdicts.length === 0) return [];
+    const rows = await db.$queryRaw<Array<{ vmId: string }>>`
+      WITH d AS (
+        SELECT * FROM unnest(
+          ${verdicts.map((v) => v.vm.id)}::text[], ${verdicts.map((v) => v.vm.version)}::int[], ${verdicts.map((v) => v.vm.status)}::text[],
+          ${verdicts.map((v) => v.message)}::text[], ${verdicts.map((v) => JSON.stringify(v.explanation))}::jsonb[]
+        ) AS d(id, version, status, reason, placement)
+      ),
+      moved AS (
+        UPDATE vms v SET
+          status = 'unschedulable', "statusReason" = d.reason, placement = d.placement, "placementAttempts" = v."placementAttempts" + 1,
+          "statusChangedAt" = ${now}, version = v.version + 1, "updatedAt" = ${now}
+        FROM d
+        WHERE v.id = d.id AND v.version = d.version AND v.status = d.status::"VmStatus"
+        RETURNING v.id, v."accountId", v."nodeId"
+      )
+      INSERT INTO vm_status_changes ("vmId", "accountId", status, "nodeId", "changedAt")
+      SELECT id, "accountId", 'unschedulable', "nodeId", ${now} FROM moved
+      RETURNING "vmId"`;
+    return rows.map((row) => row.vmId);
+  }
+
   /** Updates fields that are not the status (name, labels, run strategy) at the version read. */
   async updateAttributes(id: string, expectedVersion: number, data: Prisma.VmUncheckedUpdateManyInput, db: Db = this.prisma): Promise<boolean> {
     const result = await db.vm.updateMany({ where: { id, version: expectedVersion, deletedAt: null }, data: { ...data, version: { increment: 1 } } });
@@ -210,6 +353,18 @@ export class VmRepository {
 
   async addEvent(event: { vmId: string; accountId: string; type: string; reason: string; message: string; actor: string }, db: Db = this.prisma): Promise<void> {
     await db.vmEvent.create({ data: event });
+  }
+
+  /** Many events in one statement, in the order given. */
+  async addEvents(events: readonly VmEventDraft[], db: Db): Promise<void> {
+    if (events.length === 0) return;
+    await db.$executeRaw`
+      INSERT INTO vm_events ("vmId", "accountId", type, reason, message, actor)
+      SELECT e."vmId", e."accountId", e.type, e.reason, e.message, e.actor FROM unnest(
+        ${events.map((e) => e.vmId)}::text[], ${events.map((e) => e.accountId)}::text[], ${events.map((e) => e.type)}::text[],
+        ${events.map((e) => e.reason)}::text[], ${events.map((e) => e.message)}::text[], ${events.map((e) => e.actor)}::text[]
+      ) WITH ORDINALITY AS e("vmId", "accountId", type, reason, message, actor, position)
+      ORDER BY position`;
   }
 
   lastEvent(vmId: string, reason: string) {

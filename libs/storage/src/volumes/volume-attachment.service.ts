@@ -129,6 +129,17 @@ export class VolumeAttachmentService {
     return this.volumes.findAttachedTo(vmId, db);
   }
 
+  /** The volumes attached to each of the VMs (those with none are absent from the map). */
+  async attachedToEach(vmIds: readonly string[], db?: Db): Promise<Map<string, Volume[]>> {
+    const byVm = new Map<string, Volume[]>();
+    if (vmIds.length === 0) return byVm;
+    for (const volume of await this.volumes.findAttachedToAny(vmIds, db)) {
+      const vmId = volume.attachedVmId as string;
+      byVm.set(vmId, [...(byVm.get(vmId) ?? []), volume]);
+    }
+    return byVm;
+  }
+
   /** The node a VM must be placed on because a local volume of it is there; null when it is free to go anywhere. */
   async localPinOf(vmId: string, db?: Db): Promise<string | null> {
     const nodes = await this.volumes.localNodesOf(vmId, db);
