@@ -1,10 +1,11 @@
 import * as fc from 'fast-check';
 import { newId } from '@statemesh/common';
-import { periodStartOf, planPeriodSettlement, tenantSettlements, type PlannedLine, type TenantSettlement } from '@statemesh/billing';
-import { PrismaService, type Prisma } from '@statemesh/database';
+import { periodStartOf } from '@statemesh/billing';
+import { PrismaService } from '@statemesh/database';
 import { PricingService, SettlementService } from '@statemesh/wallets';
 import { VmUsageSource } from '../../libs/wallets/src/settlement/vm-usage.source';
 import { INSTANCE_TYPE, SettlementFixture, startSettlementApi } from './settlement-fixtures';
+import { expectWrittenAsPlanned, plannedPeriod, writtenPeriod } from './settlement-reference';
 
 const PERIOD = 20;
 
@@ -71,26 +72,6 @@ describe('settlement in SQL against the pure reference (real PostgreSQL)', () =>
     await api?.close();
   });
 
-  async function reference(start: Date): Promise<{ lines: PlannedLine[]; tenants: TenantSettlement[] }> {
-    const end = new Date(start.getTime() + PERIOD * 1000);
-    const prices = (await pricing.priceListAt(start))!;
-    const usages = await vms.meter({ start, end }, prices, fixture.prisma as unknown as Prisma.TransactionClient);
-    const lines = planPeriodSettlement(usages, prices.platformFeeBps, PERIOD);
-    return { lines, tenants: tenantSettlements(lines) };
-  }
-
-  async function written(start: Date) {
-    const rows = await fixture.prisma.settlementLine.findMany({ where: { periodStart: start }, orderBy: { resourceId: 'asc' } });
-    const parts = await fixture.prisma.settlementLinePart.findMany({ where: { lineId: { in: rows.map((line) => line.id) } }, orderBy: [{ lineId: 'asc' }, { position: 'asc' }] });
-    const lines = rows.map((line) => ({ ...line, parts: parts.filter((part) => part.lineId === line.id) }));
-    const transactions = await fixture.prisma.ledgerTransaction.findMany({
-      where: { reference: { startsWith: `settlement:vm:${start.toISOString()}:` } },
-      include: { entries: { orderBy: { id: 'asc' }, include: { wallet: true } } },
-      orderBy: { reference: 'asc' },
-    });
-    return { lines, transactions };
-  }
-
   it('writes exactly the lines, parts and postings the pure functions plan', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(event, { minLength: 3, maxLength: 30 }), async (events) => {
@@ -119,41 +100,7 @@ describe('settlement in SQL against the pure reference (real PostgreSQL)', () =>
         expect(run.busy).toEqual([]);
 
         for (const start of [new Date(base), new Date(base + PERIOD * 1000)]) {
-          const expected = await reference(start);
-          const actual = await written(start);
-          expect(
-            actual.lines.map((line) => ({
-              resourceId: line.resourceId,
-              accountId: line.accountId,
-              seconds: line.seconds,
-              charge: line.chargeMicro,
-              parts: line.parts.map((part) => [part.component, part.nodeId, part.operatorAccountId, part.seconds, part.quantity, part.pricePerHourMicro, part.chargeMicro, part.operatorShareMicro, part.platformFeeMicro]),
-            })),
-          ).toEqual(
-            [...expected.lines]
-              .sort((a, b) => (a.resourceId < b.resourceId ? -1 : 1))
-              .map((line) => ({
-                resourceId: line.resourceId,
-                accountId: line.tenantAccountId,
-                seconds: line.seconds,
-                charge: line.chargeMicro,
-                parts: line.parts.map((part) => [part.component, part.nodeId, part.operatorAccountId, part.seconds, part.quantity, part.pricePerHourMicro, part.chargeMicro, part.operatorShareMicro, part.platformFeeMicro]),
-              })),
-          );
-          expect(
-            actual.transactions.map((transaction) => ({
-              tenant: transaction.reference!.split(':').pop(),
-              postings: transaction.entries.map((entry) => [entry.wallet.accountId ?? entry.wallet.kind, entry.amount, entry.role]),
-            })),
-          ).toEqual(
-            expected.tenants.map((tenant) => ({
-              tenant: tenant.tenantAccountId,
-              postings: tenant.postings.map((posting) => [posting.account.kind === 'wallet' ? posting.account.accountId : posting.account.kind, posting.amountMicro, posting.role]),
-            })),
-          );
-          // Each charged line names its tenant's transaction.
-          const transactionOf = new Map(actual.transactions.map((transaction) => [transaction.reference!.split(':').pop(), transaction.id]));
-          for (const line of actual.lines) expect(line.transactionId).toBe(line.chargeMicro > 0n ? transactionOf.get(line.accountId) : null);
+          expectWrittenAsPlanned(await writtenPeriod(fixture.prisma, 'vm', start), await plannedPeriod(vms, pricing, fixture.prisma, start, PERIOD));
         }
       }),
       { numRuns: 15 },
