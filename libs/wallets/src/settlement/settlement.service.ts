@@ -39,6 +39,12 @@ export interface SettlementRun {
 
 type ShardOutcome = Omit<PeriodOutcome, 'shards' | 'phases'>;
 
+/** What a period is charged at: usage prices and the platform fee, in basis points. */
+interface PeriodPricing {
+  usage: PeriodPrices;
+  feeBps: number;
+}
+
 /** The longest a period (or one of its shards) may take to settle. */
 const PERIOD_TIMEOUT_MS = 10 * 60_000;
 
@@ -105,8 +111,9 @@ export class SettlementService {
         if (settledUntil === null) return 'busy';
         const [period] = closedPeriodsSince(settledUntil, now, this.config.settlement.periodSeconds, 1);
         if (!period) return 'caught_up';
+        const prices = await this.pricesOf(source, period);
         const shards = this.shardCountFor(source);
-        const outcome = shards === 1 ? await this.settleInline(source, period, tx) : await this.settleShards(source, period, shards);
+        const outcome = shards === 1 ? await this.settleInline(source, period, prices, tx) : await this.settleShards(source, period, prices, shards);
         await this.settlement.advanceCursor(source.kind, period.end, tx);
         return outcome;
       },
@@ -124,10 +131,20 @@ export class SettlementService {
     return Math.max(1, Math.min(this.config.settlement.parallelism, this.config.database.poolSize - 1));
   }
 
+  /** The price list in effect at the period's start, read once for all its shards (nothing charged without one). */
+  private async pricesOf(source: UsageSource, period: SettlementPeriod): Promise<PeriodPricing> {
+    const prices = await this.pricing.priceListAt(period.start);
+    if (!prices) {
+      this.logger.warn(`no price list in effect at ${period.start.toISOString()}: ${source.kind} usage of that period is recorded at no charge`);
+      return { usage: { instanceTypePerHour: new Map(), publicUdpPortPerHour: 0n, volumePerGibHour: {} }, feeBps: 0 };
+    }
+    return { usage: prices, feeBps: prices.platformFeeBps };
+  }
+
   /** One shard of every tenant, inside the transaction holding the cursor. */
-  private async settleInline(source: UsageSource, period: SettlementPeriod, tx: Prisma.TransactionClient): Promise<PeriodOutcome> {
+  private async settleInline(source: UsageSource, period: SettlementPeriod, prices: PeriodPricing, tx: Prisma.TransactionClient): Promise<PeriodOutcome> {
     const timer = new PhaseTimer();
-    const outcome = await this.settleShard(source, period, ALL_TENANTS, tx, timer);
+    const outcome = await this.settleShard(source, period, prices, ALL_TENANTS, tx, timer);
     return { ...outcome, shards: 1, phases: timer.phases() };
   }
 
@@ -136,13 +153,13 @@ export class SettlementService {
    * before a failure is passed on, so none is still writing when the
    * caller's transaction (and with it the cursor) rolls back.
    */
-  private async settleShards(source: UsageSource, period: SettlementPeriod, count: number): Promise<PeriodOutcome> {
+  private async settleShards(source: UsageSource, period: SettlementPeriod, prices: PeriodPricing, count: number): Promise<PeriodOutcome> {
     const shards = tenantShards(count);
     const timers = shards.map(() => new PhaseTimer());
     const results = await Promise.allSettled(
       shards.map(async (shard) => {
         const timer = timers[shard.index];
-        const outcome = await this.transactions.run((tx) => this.settleShard(source, period, shard, tx, timer), { timeoutMs: PERIOD_TIMEOUT_MS });
+        const outcome = await this.transactions.run((tx) => this.settleShard(source, period, prices, shard, tx, timer), { timeoutMs: PERIOD_TIMEOUT_MS });
         timer.mark('commit');
         return outcome;
       }),
@@ -163,21 +180,17 @@ export class SettlementService {
     };
   }
 
-  private async settleShard(source: UsageSource, period: SettlementPeriod, shard: TenantShard, tx: Prisma.TransactionClient, timer: StepClock): Promise<ShardOutcome> {
-    const prices = await this.pricing.priceListAt(period.start);
-    if (!prices) this.logger.warn(`no price list in effect at ${period.start.toISOString()}: ${source.kind} usage of that period is recorded at no charge`);
+  private async settleShard(source: UsageSource, period: SettlementPeriod, prices: PeriodPricing, shard: TenantShard, tx: Prisma.TransactionClient, timer: StepClock): Promise<ShardOutcome> {
     const periodSeconds = Math.round((period.end.getTime() - period.start.getTime()) / 1000);
-    const usagePrices: PeriodPrices = prices ?? { instanceTypePerHour: new Map(), publicUdpPortPerHour: 0n, volumePerGibHour: {} };
-    const feeBps = prices?.platformFeeBps ?? 0;
-    await this.settlement.createWorkspace(periodSeconds, feeBps, tx);
+    await this.settlement.createWorkspace(periodSeconds, prices.feeBps, tx);
     await this.ledger.createStaging(tx);
-    timer.mark('price list, workspace');
+    timer.mark('workspace');
 
     if (source.stage) {
-      await source.stage(period, usagePrices, shard, tx);
+      await source.stage(period, prices.usage, shard, tx);
     } else {
-      const usages = await source.meter(period, usagePrices, tx);
-      planPeriodSettlement(usages, feeBps, periodSeconds); // refuses usage the plan would refuse
+      const usages = await source.meter(period, prices.usage, tx);
+      planPeriodSettlement(usages, prices.feeBps, periodSeconds); // refuses usage the plan would refuse
       await this.settlement.stageUsages(usages, tx);
     }
     timer.mark('meter and price usage (sql)');
