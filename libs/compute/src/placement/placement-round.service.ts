@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { PhaseTimer } from '@statemesh/common';
 import { AppConfig } from '@statemesh/config';
 import { TransactionRunner, type Prisma, type Volume } from '@statemesh/database';
 import { NodeCapacityRepository, type PlacementNode } from '@statemesh/nodes';
@@ -92,15 +93,15 @@ export class PlacementRoundService {
     const outcomes = new Map<string, RoundOutcome>();
     let reservations = new Map<string, { reserved: boolean; node: PlacementNode }>();
     const started = performance.now();
-    const lap = new Laps();
+    const lap = new PhaseTimer();
     const report = await this.tx.run(async (db) => {
-      lap.next('begin');
+      lap.mark('begin');
       await this.vms.lockPlacementRound(db);
-      lap.next('lock');
+      lap.mark('lock');
       const candidates = await this.snapshot.catchUp(db);
-      lap.next('nodes');
+      lap.mark('nodes');
       const claimed = await this.vms.claimForPlacement(claim, limit, db);
-      lap.next('claim');
+      lap.mark('claim');
       const claimedIds = new Set(claimed.map((vm) => vm.id));
       const unclaimed = [...asked.keys()].filter((id) => !claimedIds.has(id));
       if (unclaimed.length > 0) {
@@ -114,11 +115,11 @@ export class PlacementRoundService {
         else round.push(vm);
       }
 
-      lap.next('volumes');
+      lap.mark('volumes');
       const plan = planRound(this.scheduler, candidates, round.map((vm) => ({ vmId: vm.id, request: placementRequestOf(vm) })));
-      lap.next('decide');
+      lap.mark('decide');
       reservations = await this.capacity.reserveRound(plan.demand, db);
-      lap.next('reserve');
+      lap.mark('reserve');
       const refused = new Set([...reservations].filter(([, answer]) => !answer.reserved).map(([nodeId]) => nodeId));
       const settled = settleRound(plan.decisions, refused);
 
@@ -179,10 +180,10 @@ export class PlacementRoundService {
       for (const { vmId, nodeId } of settled.placed) outcomes.set(vmId, { result: 'placed', nodeId });
       for (const { vmId, explanation } of settled.unschedulable) outcomes.set(vmId, { result: 'unschedulable', message: explanation.message });
       for (const { vmId } of settled.deferred) outcomes.set(vmId, { result: 'deferred' });
-      lap.next('write');
+      lap.mark('write');
       return { claimed: claimed.length, placed: placed.length, unschedulable: unschedulable.length, deferred: settled.deferred.length };
     });
-    lap.next('commit');
+    lap.mark('commit');
     // What the database answered is the truth about these nodes, taken or refused.
     this.snapshot.merge([...reservations.values()].map((answer) => answer.node));
     const decided = [...outcomes].filter(([, outcome]) => outcome.result === 'placed' || outcome.result === 'unschedulable');
@@ -199,20 +200,4 @@ export class PlacementRoundService {
 /** A VM that a round leaves to the per-VM path: its decision needs more than the shared snapshot. */
 function needsOwnPlacement(vm: VmWithPorts, volumes: readonly Volume[] = []): boolean {
   return vm.antiAffinityGroup !== null || vm.pinnedNodeId !== null || volumes.some((volume) => volume.provider === 'local');
-}
-
-/** Where a round's time went, for the debug log. */
-class Laps {
-  private readonly laps: string[] = [];
-  private last = performance.now();
-
-  next(name: string): void {
-    const now = performance.now();
-    this.laps.push(`${name} ${Math.round(now - this.last)}`);
-    this.last = now;
-  }
-
-  summary(): string {
-    return this.laps.join(', ');
-  }
 }

@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, newId, notFound } from '@statemesh/common';
+import { DomainError, newId, notFound, type StepClock } from '@statemesh/common';
 import type { Db, Prisma, WalletKind } from '@statemesh/database';
 import { WalletErrors } from '../wallets.errors';
 import { PLATFORM_WALLET_IDS, WalletRepository, type WalletBalance } from '../wallets/wallet.repository';
 import { assertBalanced, balancesAfter, netChangeByWallet, sameMovement, UnbalancedTransactionError, type WalletPosting } from './ledger-posting';
-import type { StepClock } from '../settlement/phase-timer';
 import { LedgerRepository, type LedgerTransactionWithEntries, type NewLedgerEntry, type NewLedgerTransaction, type StagedPostingResult } from './ledger.repository';
 import type { LedgerAccountRef, LedgerTransactionInput, PostedLedgerTransaction, PostingResult } from './ledger.types';
 

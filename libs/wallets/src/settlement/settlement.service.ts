@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { closedPeriodsSince, initialSettledUntil, planPeriodSettlement, type SettlementPeriod } from '@statemesh/billing';
-import { newId } from '@statemesh/common';
+import { newId, PhaseTimer, type PhaseTimes, type StepClock } from '@statemesh/common';
 import { AppConfig } from '@statemesh/config';
 import { TransactionRunner, type Prisma } from '@statemesh/database';
 import { LedgerService } from '../ledger/ledger.service';
 import { PricingService } from '../pricing/pricing.service';
 import { SettlementRepository } from './settlement.repository';
-import { PhaseTimer, type PhaseTimes, type StepClock } from './phase-timer';
 import { tenantShards } from './tenant-shard';
 import { ALL_TENANTS, type PeriodPrices, type TenantShard, type UsageSource } from './usage-source';
 import { VmUsageSource } from './vm-usage.source';

@@ -1,4 +1,4 @@
-/** Anything that can be told a step has just finished (settlement passes one down to the ledger). */
+/** Anything that can be told a step has just finished (e.g. settlement passes one down to the ledger). */
 export interface StepClock {
   /** Records the time since the previous mark (or the start) under `phase`; repeated phases add up. */
   mark(phase: string): void;
@@ -8,8 +8,8 @@ export interface StepClock {
 export type PhaseTimes = Array<{ phase: string; ms: number }>;
 
 /**
- * Times the steps of settling one period, so a slow period can be explained
- * (the outcome carries the breakdown; the bench prints it).
+ * Times the steps of a long piece of work (settling a period, a placement
+ * round), so a slow one can be explained.
  */
 export class PhaseTimer implements StepClock {
   private last = process.hrtime.bigint();
@@ -23,5 +23,12 @@ export class PhaseTimer implements StepClock {
 
   phases(): PhaseTimes {
     return [...this.times.entries()].map(([phase, ms]) => ({ phase, ms }));
+  }
+
+  /** The phases on one line, whole milliseconds: `lock 3, decide 12, …`. */
+  summary(): string {
+    return this.phases()
+      .map(({ phase, ms }) => `${phase} ${Math.round(ms)}`)
+      .join(', ');
   }
 }
