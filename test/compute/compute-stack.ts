@@ -103,6 +103,34 @@ export class ComputeStack {
     return node;
   }
 
+  /**
+   * Inserts `count` small active, eligible datacenter nodes (4 vCPU, 8 GiB,
+   * 100 GiB) straight into the database, without agents: for tests of
+   * placement alone. Ids in ascending order.
+   */
+  async addSmallNodes(count: number, zone = 'eu-west'): Promise<string[]> {
+    const ids = Array.from({ length: count }, () => newId()).sort();
+    await this.prisma.node.createMany({
+      data: ids.map((id) => ({
+        id,
+        accountId: this.operator.accountId,
+        name: `small-${zone}-${id}`,
+        zone,
+        class: 'datacenter' as const,
+        arch: 'x86_64',
+        virtualization: true,
+        publicKey: `key-${id}`,
+        capacityVcpu: 4,
+        capacityMemoryMib: 8192,
+        capacityDiskGib: 100,
+        status: 'active' as const,
+        eligible: true,
+        lastSeenAt: new Date(),
+      })),
+    });
+    return ids;
+  }
+
   startAgent(node: StackNode): NodeAgent {
     const options: Partial<NodeAgentOptions> = {
       reconnect: { initialMs: 100, maxMs: 500 },

@@ -1,5 +1,4 @@
 import { vmsCreate, type VmResponseDto } from '@statemesh/sdk';
-import { newId } from '@statemesh/common';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually } from '../nodes/time-tower-fixtures';
@@ -26,29 +25,6 @@ describe('placement under concurrency, with several worker processes', () => {
     const child = spawn(process.execPath, [join(root, 'dist/apps/worker/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     processes.push(child);
     return child;
-  }
-
-  async function addSmallNodes(count: number, zone: string): Promise<string[]> {
-    const ids = Array.from({ length: count }, () => newId());
-    await stack.prisma.node.createMany({
-      data: ids.map((id, index) => ({
-        id,
-        accountId: stack.operator.accountId,
-        name: `small-${zone}-${index}`,
-        zone,
-        class: 'datacenter' as const,
-        arch: 'x86_64',
-        virtualization: true,
-        publicKey: `key-${id}`,
-        capacityVcpu: 4,
-        capacityMemoryMib: 8192,
-        capacityDiskGib: 100,
-        status: 'active' as const,
-        eligible: true,
-        lastSeenAt: new Date(),
-      })),
-    });
-    return ids;
   }
 
   async function createMany(count: number, zone: string): Promise<string[]> {
@@ -142,7 +118,7 @@ describe('placement under concurrency, with several worker processes', () => {
   }, 60_000);
 
   it('places 500 concurrent creates on 20 small nodes with 3 workers: each at most once, no node over capacity, the rest unschedulable with an explanation', async () => {
-    const nodeIds = await addSmallNodes(20, 'eu-west');
+    const nodeIds = await stack.addSmallNodes(20, 'eu-west');
     for (let i = 0; i < 3; i++) startWorkerProcess();
     const vmIds = await createMany(500, 'eu-west');
     expect(vmIds).toHaveLength(500);
@@ -161,7 +137,7 @@ describe('placement under concurrency, with several worker processes', () => {
 
   it('loses no accepted VM when a worker is killed mid-run', async () => {
     await stack.prisma.zone.create({ data: { name: 'kill-test', displayName: 'Kill test', udpPortMin: 40000, udpPortMax: 40100 } });
-    const nodeIds = await addSmallNodes(30, 'kill-test');
+    const nodeIds = await stack.addSmallNodes(30, 'kill-test');
     const victim = startWorkerProcess();
     const creating = createMany(300, 'kill-test');
     await eventually('some placements under way', async () => ((await stack.prisma.vm.count({ where: { zone: 'kill-test', status: 'scheduled' } })) > 10 ? true : undefined), 60_000, 50);

@@ -16,29 +16,6 @@ describe('placement rounds', () => {
   let rounds: PlacementRoundService;
   let capacity: NodeCapacityRepository;
 
-  async function addSmallNodes(count: number): Promise<string[]> {
-    const ids = Array.from({ length: count }, () => newId()).sort();
-    await stack.prisma.node.createMany({
-      data: ids.map((id, index) => ({
-        id,
-        accountId: stack.operator.accountId,
-        name: `round-${id}-${index}`,
-        zone: 'eu-west',
-        class: 'datacenter' as const,
-        arch: 'x86_64',
-        virtualization: true,
-        publicKey: `key-${id}`,
-        capacityVcpu: 4,
-        capacityMemoryMib: 8192,
-        capacityDiskGib: 100,
-        status: 'active' as const,
-        eligible: true,
-        lastSeenAt: new Date(),
-      })),
-    });
-    return ids;
-  }
-
   async function createVms(count: number): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -67,7 +44,7 @@ describe('placement rounds', () => {
   }, 60_000);
 
   it('takes a node only for demand that fits what the database holds, however two rounds interleave', async () => {
-    const [nodeId] = await addSmallNodes(1);
+    const [nodeId] = await stack.addSmallNodes(1);
     const demand = [{ nodeId, vcpu: 3, memoryMib: 1024, diskGib: 10 }];
 
     // One round holds the row: the other leaves the node alone instead of queueing on it.
@@ -100,7 +77,7 @@ describe('placement rounds', () => {
 
   it('leaves a node that filled behind its back alone, and places its VMs on the next round elsewhere, never over capacity', async () => {
     await stack.prisma.node.updateMany({ data: { eligible: false } });
-    const [first, second] = await addSmallNodes(2);
+    const [first, second] = await stack.addSmallNodes(2);
     // The round's view of the nodes: both empty.
     await rounds.run(new Map(), 10);
     // Another writer fills the node binpack would choose, outside the round lock and with a timestamp from long ago:
@@ -127,7 +104,7 @@ describe('placement rounds', () => {
 
   it('judges VMs that fit nowhere unschedulable in the round, with the explanation, an event and a retry', async () => {
     await stack.prisma.node.updateMany({ data: { eligible: false } });
-    const [only] = await addSmallNodes(1);
+    const [only] = await stack.addSmallNodes(1);
     const vmIds = await createVms(6);
     const report = await rounds.run(new Map(vmIds.map((id, i) => [id, i === 5 ? 2 : undefined])), 10);
     expect(report).toMatchObject({ claimed: 6, placed: 4, unschedulable: 2, deferred: 0 });
