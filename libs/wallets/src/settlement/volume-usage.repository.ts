@@ -97,12 +97,11 @@ export class VolumeUsageRepository {
       ), change AS MATERIALIZED (
         SELECT b.volume_id, b.billable, b.size_gib, b.node_id, b.at, b.id
         FROM volume CROSS JOIN LATERAL (
-          -- The latest instant first, then the last change at it: both walks of the (volumeId, changedAt) index.
+          -- The last change before the period, as the VMs' metering finds it.
           SELECT c."volumeId" AS volume_id, c.billable, c."sizeGib" AS size_gib, c."nodeId" AS node_id, c."changedAt" AS at, c.id
           FROM volume_usage_changes c
-          WHERE c."volumeId" = volume.id
-            AND c."changedAt" = (SELECT max(l."changedAt") FROM volume_usage_changes l WHERE l."volumeId" = volume.id AND l."changedAt" < ${start})
-          ORDER BY c.id DESC LIMIT 1) b
+          WHERE c."volumeId" = volume.id AND c."changedAt" < ${start}
+          ORDER BY c."changedAt" DESC, c.id DESC LIMIT 1) b
         UNION ALL
         SELECT c."volumeId", c.billable, c."sizeGib", c."nodeId", c."changedAt", c.id
         FROM volume_usage_changes c JOIN volume ON volume.id = c."volumeId"
