@@ -58,6 +58,55 @@ describe('VM creates under concurrency', () => {
     expect(medium.filter((answer) => answer.status === 422).length).toBe(5);
   });
 
+  it('judges each of the creates accepted together as it would alone', async () => {
+    const capped = await stack.signupTenant();
+    await send(adminQuotasPut({ client: stack.admin, path: { accountId: capped.accountId }, body: { maxVms: 3, maxVcpu: 400, maxMemoryMib: 1_000_000 } }));
+    const broke = await stack.signupTenant('0');
+    const twins = await stack.signupTenant();
+    const plain = await stack.signupTenant();
+    const halted = await stack.signupTenant('0');
+    // All at once, interleaved, so that the transactions accepting them mix accounts and outcomes.
+    const burst = [
+      ...Array.from({ length: 6 }, () => ({ who: 'capped', answer: create(capped, vmBody()) })),
+      ...Array.from({ length: 3 }, () => ({ who: 'broke', answer: create(broke, vmBody()) })),
+      ...Array.from({ length: 4 }, () => ({ who: 'twins', answer: create(twins, vmBody({ name: 'twin' })) })),
+      ...Array.from({ length: 10 }, () => ({ who: 'plain', answer: create(plain, vmBody()) })),
+      // Created stopped: no runway needed, even with an empty wallet.
+      ...Array.from({ length: 2 }, () => ({ who: 'halted', answer: create(halted, vmBody({ runStrategy: 'halted' })) })),
+    ].sort(() => Math.random() - 0.5);
+    const answers = await Promise.all(burst.map(async ({ who, answer }) => ({ who, answer: await answer })));
+    const statuses = (who: string) => answers.filter((entry) => entry.who === who).map((entry) => entry.answer.status).sort();
+    expect(statuses('capped')).toEqual([202, 202, 202, 422, 422, 422]);
+    expect(statuses('broke')).toEqual([402, 402, 402]);
+    expect(statuses('twins')).toEqual([202, 409, 409, 409]);
+    expect(statuses('plain')).toEqual(Array(10).fill(202));
+    expect(statuses('halted')).toEqual([202, 202]);
+    for (const { who, answer } of answers.filter((entry) => entry.answer.status !== 202)) {
+      const code = { capped: 'quota.exceeded', broke: 'wallet.insufficient_funds', twins: 'vm.name_taken' }[who];
+      expect(answer.error).toMatchObject({ code });
+    }
+
+    // Every accepted VM was written whole: its history, first event and operation, and its placement job unless halted.
+    const accepted = answers.filter((entry) => entry.answer.status === 202).map((entry) => entry.answer.data as { vm: { id: string; status: string }; operation: { id: string } });
+    const ids = accepted.map((body) => body.vm.id);
+    expect(await stack.prisma.vm.count({ where: { id: { in: ids } } })).toBe(ids.length);
+    expect(await stack.prisma.vmStatusChange.count({ where: { vmId: { in: ids } } })).toBe(ids.length);
+    expect(await stack.prisma.vmEvent.count({ where: { vmId: { in: ids }, reason: 'create' } })).toBe(ids.length);
+    expect(await stack.prisma.operation.count({ where: { id: { in: accepted.map((body) => body.operation.id) }, targetId: { in: ids } } })).toBe(ids.length);
+    const placementJobs = await stack.prisma.outboxMessage.findMany({ where: { jobName: 'placement.place-vm' }, select: { payload: true } });
+    const placed = new Set(placementJobs.map((job) => (job.payload as { vmId: string }).vmId));
+    for (const body of accepted) expect(placed.has(body.vm.id)).toBe(body.vm.status === 'pending');
+    expect(accepted.filter((body) => body.vm.status === 'stopped')).toHaveLength(2);
+    // No account holds more than it may.
+    expect(await stack.prisma.vm.count({ where: { accountId: capped.accountId } })).toBe(3);
+    expect(await stack.prisma.vm.count({ where: { accountId: twins.accountId, name: 'twin' } })).toBe(1);
+    expect(await stack.prisma.vm.count({ where: { accountId: broke.accountId } })).toBe(0);
+    // And they were accepted together: VMs of one transaction share its timestamp.
+    const [{ shared }] = await stack.prisma.$queryRaw<Array<{ shared: number }>>`
+      SELECT count(*)::int AS shared FROM (SELECT "createdAt" FROM vms WHERE id = ANY(${ids}::text[]) GROUP BY "createdAt" HAVING count(*) > 1) batches`;
+    expect(shared).toBeGreaterThan(0);
+  });
+
   it('lands no VM on a zone once its retirement is answered', async () => {
     const tenant = await stack.signupTenant();
     for (let round = 1; round <= 3; round++) {

@@ -16,12 +16,13 @@ import { VmSnapshotRepository } from './snapshots/vm-snapshot.repository';
 import { VmSnapshotsController } from './snapshots/vm-snapshots.controller';
 import { VmSnapshotsService } from './snapshots/vm-snapshots.service';
 import { VmsController } from './vms/vms.controller';
+import { VmAcceptanceService } from './vms/vm-acceptance.service';
 import { VmsService } from './vms/vms.service';
 
 /** Compute for the API process: VM routes, operations, the agent's assignment routes and the gateways' routing tables. */
 @Module({
   imports: [ComputeCoreModule, NodesModule, CatalogModule, QuotasModule, GatewayTokensModule, WalletsModule],
   controllers: [VmsController, AccountOperationsController, AgentAssignmentsController, GatewayRoutesController, VmSnapshotsController],
-  providers: [VmsService, OperationsService, AgentAssignmentsService, GatewayRoutesService, GatewayRoutesRepository, VmSnapshotsService, VmSnapshotRepository],
+  providers: [VmsService, VmAcceptanceService, OperationsService, AgentAssignmentsService, GatewayRoutesService, GatewayRoutesRepository, VmSnapshotsService, VmSnapshotRepository],
 })
 export class ComputeModule {}

@@ -29,13 +29,13 @@ export class JobEnqueuer {
   }
 
   /**
-   * The job as a statement to run in the caller's transaction, for a
-   * repository that writes it together with its own records in one
-   * statement: the job is scheduled when that transaction commits.
+   * One job per payload, scheduled when the statement returned runs in a
+   * transaction that commits: for a repository that writes the jobs as part
+   * of its own statement. Null statement when there are no jobs.
    */
-  prepare<N extends JobName>(jobName: N, payload: PayloadOf<N>, options?: EnqueueOptions): { jobId: string; statement: Prisma.Sql } {
-    const message = outboxMessageFor(jobName, payload, options);
-    return { jobId: message.jobId, statement: this.outbox.insertStatement(message) };
+  prepareMany<N extends JobName>(jobName: N, jobs: ReadonlyArray<{ payload: PayloadOf<N>; options?: EnqueueOptions }>): { jobIds: string[]; statement: Prisma.Sql | null } {
+    const messages = jobs.map((job) => outboxMessageFor(jobName, job.payload, job.options));
+    return { jobIds: messages.map((message) => message.jobId), statement: this.outbox.insertManyStatement(messages) };
   }
 
   /** Schedules one job per payload when `tx` commits, written in one statement. */

@@ -39,15 +39,17 @@ export class OutboxRepository {
   }
 
   /**
-   * The statement that writes the row and wakes the relays when its
-   * transaction commits, for a repository that writes it as part of its own
-   * statement (a data-modifying `WITH` clause).
+   * The statement that writes the rows and wakes the relays when its
+   * transaction commits, for a repository that writes them as part of its
+   * own statement (a data-modifying `WITH` clause). Null when there are none.
    */
-  insertStatement(message: OutboxMessageDraft): Prisma.Sql {
+  insertManyStatement(messages: readonly OutboxMessageDraft[]): Prisma.Sql | null {
+    if (messages.length === 0) return null;
+    const rows = messages.map((message) => ({ queue: message.queue, jobName: message.jobName, jobId: message.jobId, payload: message.payload, delayMs: message.delayMs }));
     return Prisma.sql`
       INSERT INTO "outbox_messages" ("queue", "jobName", "jobId", "payload", "delayMs")
-      SELECT ${message.queue}, ${message.jobName}, ${message.jobId}, ${JSON.stringify(message.payload)}::jsonb, ${message.delayMs}::int
-      FROM pg_notify(${OUTBOX_CHANNEL}, '')`;
+      SELECT m.queue, m."jobName", m."jobId", m.payload, m."delayMs"
+      FROM pg_notify(${OUTBOX_CHANNEL}, ''), jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS m(queue text, "jobName" text, "jobId" text, payload jsonb, "delayMs" int)`;
   }
 
   /** Writes many rows with one statement (and one wake-up). */

@@ -88,12 +88,30 @@ export class CatalogService {
    * be retired before the transaction ends.
    */
   async recheckForVm(request: VmCatalogRequest, tx?: Db): Promise<ResolvedVmCatalog> {
-    const entries = await this.catalog.findForVm({ zone: request.zone, image: request.image, instanceType: request.instanceType }, tx);
-    const problems = vmCatalogProblems(request, entries);
-    if (problems.length > 0 || !entries.zone || !entries.image || !entries.instanceType) {
-      throw new DomainError(CatalogErrors['catalog.unavailable'], problems.map((problem) => problem.message).join(' '), {}, problems);
+    const [resolved] = await this.recheckManyForVms([request], tx);
+    if (resolved instanceof DomainError) throw resolved;
+    return resolved;
+  }
+
+  /**
+   * `recheckForVm` for several VMs at once (a transaction accepting many):
+   * each distinct set of entries is read once; each request gets its
+   * entries, or the 422 `catalog.unavailable` error it would get alone.
+   */
+  async recheckManyForVms(requests: readonly VmCatalogRequest[], tx?: Db): Promise<Array<ResolvedVmCatalog | DomainError>> {
+    const read = new Map<string, VmCatalogEntries>();
+    for (const request of requests) {
+      const key = JSON.stringify([request.zone, request.image, request.instanceType]);
+      if (!read.has(key)) read.set(key, await this.catalog.findForVm({ zone: request.zone, image: request.image, instanceType: request.instanceType }, tx));
     }
-    return { zone: entries.zone, image: entries.image, instanceType: entries.instanceType };
+    return requests.map((request) => {
+      const entries = read.get(JSON.stringify([request.zone, request.image, request.instanceType]))!;
+      const problems = vmCatalogProblems(request, entries);
+      if (problems.length > 0 || !entries.zone || !entries.image || !entries.instanceType) {
+        return new DomainError(CatalogErrors['catalog.unavailable'], problems.map((problem) => problem.message).join(' '), {}, problems);
+      }
+      return { zone: entries.zone, image: entries.image, instanceType: entries.instanceType };
+    });
   }
 
   private cachedForVm(request: VmCatalogRequest): VmCatalogEntries | null {

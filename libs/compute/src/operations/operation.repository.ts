@@ -25,29 +25,34 @@ export class OperationRepository {
   }
 
   /**
-   * A new operation as it will be stored, and the statement that stores it,
-   * for a repository that writes it as part of its own statement.
+   * New operations as they will be stored, and the statement that stores
+   * them, for a repository that writes them as part of its own statement.
    */
-  prepare(data: { id: string; accountId: string; type: VmOperationType; targetId: string; status?: 'pending' | 'running' | 'succeeded' }): { operation: Operation; statement: Prisma.Sql } {
+  prepareMany(
+    drafts: ReadonlyArray<{ id: string; accountId: string; type: VmOperationType; targetId: string; status?: 'pending' | 'running' | 'succeeded' }>,
+  ): { operations: Operation[]; statement: Prisma.Sql } {
     const now = new Date();
-    const status = data.status ?? 'pending';
-    const operation: Operation = {
-      id: data.id,
-      accountId: data.accountId,
-      type: data.type,
-      targetType: 'vm',
-      targetId: data.targetId,
-      status,
-      error: null,
-      createdAt: now,
-      startedAt: status !== 'pending' ? now : null,
-      completedAt: status === 'succeeded' ? now : null,
-    };
+    const operations = drafts.map((data): Operation => {
+      const status = data.status ?? 'pending';
+      return {
+        id: data.id,
+        accountId: data.accountId,
+        type: data.type,
+        targetType: 'vm',
+        targetId: data.targetId,
+        status,
+        error: null,
+        createdAt: now,
+        startedAt: status !== 'pending' ? now : null,
+        completedAt: status === 'succeeded' ? now : null,
+      };
+    });
     const statement = Prisma.sql`
       INSERT INTO operations (id, "accountId", type, "targetType", "targetId", status, "createdAt", "startedAt", "completedAt")
-      VALUES (${operation.id}, ${operation.accountId}, ${operation.type}, ${operation.targetType}, ${operation.targetId}, ${operation.status}::"OperationStatus",
-              ${operation.createdAt}::timestamptz, ${operation.startedAt}::timestamptz, ${operation.completedAt}::timestamptz)`;
-    return { operation, statement };
+      SELECT o.id, o."accountId", o.type, o."targetType", o."targetId", o.status::"OperationStatus", o."createdAt", o."startedAt", o."completedAt"
+      FROM jsonb_to_recordset(${JSON.stringify(operations)}::jsonb)
+        AS o(id text, "accountId" text, type text, "targetType" text, "targetId" text, status text, "createdAt" timestamptz, "startedAt" timestamptz, "completedAt" timestamptz)`;
+    return { operations, statement };
   }
 
   findInAccount(accountId: string, id: string): Promise<Operation | null> {

@@ -24,13 +24,27 @@ export class QuotaRepository {
 
   /** The account's own limits (null: the defaults apply) and what its live VMs hold, read in one statement. */
   async limitsAndUsage(accountId: string, db: Db = this.prisma): Promise<{ limits: QuotaLimits | null; usage: QuotaUsage }> {
-    const [row] = await db.$queryRaw<Array<{ maxVms: number | null; maxVcpu: number | null; maxMemoryMib: number | null; vms: bigint; vcpu: bigint; memoryMib: bigint }>>`
-      SELECT q."maxVms", q."maxVcpu", q."maxMemoryMib", u.vms, u.vcpu, u."memoryMib"
-      FROM (SELECT count(*)::bigint AS vms, coalesce(sum(vcpu), 0)::bigint AS vcpu, coalesce(sum("memoryMib"), 0)::bigint AS "memoryMib"
-            FROM vms WHERE "accountId" = ${accountId} AND "deletedAt" IS NULL AND status <> 'deleted') u
-      LEFT JOIN account_quotas q ON q."accountId" = ${accountId}`;
-    const limits = row.maxVms === null ? null : { maxVms: row.maxVms, maxVcpu: row.maxVcpu!, maxMemoryMib: row.maxMemoryMib! };
-    return { limits, usage: { vms: Number(row.vms), vcpu: Number(row.vcpu), memoryMib: Number(row.memoryMib) } };
+    return (await this.limitsAndUsageOf([accountId], db)).get(accountId)!;
+  }
+
+  /** `limitsAndUsage` of many accounts in one statement; every account given has an entry. */
+  async limitsAndUsageOf(accountIds: readonly string[], db: Db = this.prisma): Promise<Map<string, { limits: QuotaLimits | null; usage: QuotaUsage }>> {
+    const rows = await db.$queryRaw<Array<{ accountId: string; maxVms: number | null; maxVcpu: number | null; maxMemoryMib: number | null; vms: bigint; vcpu: bigint; memoryMib: bigint }>>`
+      SELECT a.id AS "accountId", q."maxVms", q."maxVcpu", q."maxMemoryMib", u.vms, u.vcpu, u."memoryMib"
+      FROM unnest(${[...new Set(accountIds)]}::text[]) AS a(id)
+      CROSS JOIN LATERAL (
+        SELECT count(*)::bigint AS vms, coalesce(sum(vcpu), 0)::bigint AS vcpu, coalesce(sum("memoryMib"), 0)::bigint AS "memoryMib"
+        FROM vms WHERE "accountId" = a.id AND "deletedAt" IS NULL AND status <> 'deleted') u
+      LEFT JOIN account_quotas q ON q."accountId" = a.id`;
+    return new Map(
+      rows.map((row) => [
+        row.accountId,
+        {
+          limits: row.maxVms === null ? null : { maxVms: row.maxVms, maxVcpu: row.maxVcpu!, maxMemoryMib: row.maxMemoryMib! },
+          usage: { vms: Number(row.vms), vcpu: Number(row.vcpu), memoryMib: Number(row.memoryMib) },
+        },
+      ]),
+    );
   }
 
   /** What the account's live VMs (not deleted) hold against its quota. */

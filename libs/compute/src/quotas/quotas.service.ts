@@ -37,11 +37,18 @@ export class QuotasService {
    */
   async assertFits(accountId: string, request: QuotaUsage, db?: Db): Promise<void> {
     const current = await this.quotas.limitsAndUsage(accountId, db);
-    const limits = limitsOf(current.limits, this.config.compute.defaultQuota);
-    const excess = quotaExcess(limits, current.usage, request);
-    if (excess.length > 0) {
-      throw new DomainError(QuotaErrors['quota.exceeded'], excess.map((problem) => problem.message).join(' '), { quota: limits }, excess);
-    }
+    const refusal = quotaRefusal(limitsOf(current.limits, this.config.compute.defaultQuota), current.usage, request);
+    if (refusal) throw refusal;
+  }
+
+  /**
+   * The limits of many accounts and what their live VMs hold, for callers
+   * that check several creations at once (`quotaExcess`), under the same
+   * locking rule as `assertFits`. Every account given has an entry.
+   */
+  async standingsOf(accountIds: readonly string[], db?: Db): Promise<Map<string, { limits: QuotaLimits; usage: QuotaUsage }>> {
+    const rows = await this.quotas.limitsAndUsageOf(accountIds, db);
+    return new Map([...rows].map(([accountId, row]) => [accountId, { limits: limitsOf(row.limits, this.config.compute.defaultQuota), usage: row.usage }]));
   }
 
   async view(accountId: string): Promise<AccountQuotaResponseDto> {
@@ -76,6 +83,12 @@ export class QuotasService {
   private async assertAccount(accountId: string): Promise<void> {
     if (!(await this.quotas.accountExists(accountId))) throw notFound('Account');
   }
+}
+
+/** 422 `quota.exceeded`, naming each limit in `errors`, when `request` does not fit beside `usage`; null when it does. */
+export function quotaRefusal(limits: QuotaLimits, usage: QuotaUsage, request: QuotaUsage): DomainError | null {
+  const excess = quotaExcess(limits, usage, request);
+  return excess.length > 0 ? new DomainError(QuotaErrors['quota.exceeded'], excess.map((problem) => problem.message).join(' '), { quota: limits }, excess) : null;
 }
 
 function limitsOf(row: QuotaLimits | null, defaults: QuotaLimits): QuotaLimits {

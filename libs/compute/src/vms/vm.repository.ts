@@ -67,6 +67,18 @@ export interface VmPlacementWrite {
   explanation: Prisma.InputJsonObject;
 }
 
+/** A new VM as accepted: its row, its TCP and HTTPS ports, its first event. */
+export interface AcceptedVmDraft {
+  vm: NewVm;
+  ports: ReadonlyArray<{ protocol: 'https' | 'tcp'; targetPort: number; fqdn: string }>;
+  event: { type: string; reason: string; message: string; actor: string };
+}
+
+/** The key `liveNamesTaken` answers with. */
+export function liveNameKey(accountId: string, name: string): string {
+  return `${accountId}/${name}`;
+}
+
 export type VmEventDraft = { vmId: string; accountId: string; type: string; reason: string; message: string; actor: string };
 
 /** The VM records: the VM row, its ports, its status history and its events. */
@@ -75,45 +87,66 @@ export class VmRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Writes a new VM in one statement: the VM row (its name must be free in
-   * the account, else the unique violation of `vms_accountId_liveName_key`),
-   * the first entry of its status history, its TCP and HTTPS ports, its first
-   * event, and `alsoWrite`: other records that belong with it (its operation,
-   * its placement job), given as statements by the repositories that own them.
-   * UDP ports are claimed afterwards with `claimUdpPort`.
+   * Writes new VMs in one statement: each VM row (its name must be free in
+   * its account, else the unique violation of `vms_accountId_liveName_key`
+   * fails the statement), the first entry of its status history, its TCP and
+   * HTTPS ports, its first event, and `alsoWrite`: other records that belong
+   * with them (their operations, their placement jobs), given as statements
+   * by the repositories that own them. UDP ports are claimed afterwards with
+   * `claimUdpPort`. Answers the rows in the order given.
    */
-  async createAccepted(
-    vm: NewVm,
-    ports: ReadonlyArray<{ protocol: 'https' | 'tcp'; targetPort: number; fqdn: string }>,
-    event: { type: string; reason: string; message: string; actor: string },
-    alsoWrite: readonly Prisma.Sql[],
-    db: Db,
-  ): Promise<Vm> {
-    const others = alsoWrite.map((statement, index) => Prisma.sql`, ${Prisma.raw(`also_${index}`)} AS (${statement})`);
-    const [row] = await db.$queryRaw<Vm[]>`
-      WITH vm AS (
+  async createAccepted(drafts: readonly AcceptedVmDraft[], alsoWrite: ReadonlyArray<Prisma.Sql | null>, db: Db): Promise<Vm[]> {
+    if (drafts.length === 0) return [];
+    const vms = drafts.map(({ vm, event }, ord) => ({
+      ...vm,
+      ord,
+      eventType: event.type,
+      eventReason: event.reason,
+      eventMessage: event.message,
+      eventActor: event.actor,
+    }));
+    const ports = drafts.flatMap(({ vm, ports }) => ports.map((port) => ({ vmId: vm.id, protocol: port.protocol, targetPort: port.targetPort, zone: vm.zone, fqdn: port.fqdn })));
+    const others = alsoWrite.filter((statement): statement is Prisma.Sql => statement !== null).map((statement, index) => Prisma.sql`, ${Prisma.raw(`also_${index}`)} AS (${statement})`);
+    const rows = await db.$queryRaw<Vm[]>`
+      WITH input AS (
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(vms)}::jsonb) AS x(
+          ord int, id text, "accountId" text, name text, zone text, "instanceType" text, vcpu int, "memoryMib" int, "gpuModel" text, "gpuCount" int,
+          image text, arch text, "rootDiskGib" int, mode text, "runStrategy" text, "placementStrategy" text, "antiAffinityGroup" text, "cloudInit" text,
+          "sshKeys" jsonb, labels jsonb, status text, "desiredStatus" text, "pinnedNodeId" text, "fromSnapshotId" text, "healthCheck" jsonb, healthy boolean,
+          "restartSchedule" jsonb, "nextScheduledRestartAt" timestamptz, "eventType" text, "eventReason" text, "eventMessage" text, "eventActor" text)
+      ), vm AS (
         INSERT INTO vms (id, "accountId", name, "liveName", zone, "instanceType", vcpu, "memoryMib", "gpuModel", "gpuCount", image, arch, "rootDiskGib",
                          mode, "runStrategy", "placementStrategy", "antiAffinityGroup", "cloudInit", "sshKeys", labels, status, "desiredStatus",
                          "pinnedNodeId", "fromSnapshotId", "healthCheck", healthy, "restartSchedule", "nextScheduledRestartAt", "updatedAt")
-        VALUES (${vm.id}, ${vm.accountId}, ${vm.name}, ${vm.name}, ${vm.zone}, ${vm.instanceType}, ${vm.vcpu}, ${vm.memoryMib}, ${vm.gpuModel}, ${vm.gpuCount},
-                ${vm.image}, ${vm.arch}, ${vm.rootDiskGib}, ${vm.mode}::"VmMode", ${vm.runStrategy}::"VmRunStrategy", ${vm.placementStrategy}::"PlacementStrategy",
-                ${vm.antiAffinityGroup}, ${vm.cloudInit}, ${vm.sshKeys}::text[], ${JSON.stringify(vm.labels)}::jsonb, ${vm.status}::"VmStatus", ${vm.desiredStatus},
-                ${vm.pinnedNodeId}, ${vm.fromSnapshotId}, ${jsonOrNull(vm.healthCheck)}::jsonb, ${vm.healthy}, ${jsonOrNull(vm.restartSchedule)}::jsonb,
-                ${vm.nextScheduledRestartAt}::timestamptz, now())
+        SELECT x.id, x."accountId", x.name, x.name, x.zone, x."instanceType", x.vcpu, x."memoryMib", x."gpuModel", x."gpuCount", x.image, x.arch, x."rootDiskGib",
+               x.mode::"VmMode", x."runStrategy"::"VmRunStrategy", x."placementStrategy"::"PlacementStrategy", x."antiAffinityGroup", x."cloudInit",
+               ARRAY(SELECT jsonb_array_elements_text(x."sshKeys")), x.labels, x.status::"VmStatus", x."desiredStatus",
+               x."pinnedNodeId", x."fromSnapshotId", x."healthCheck", x.healthy, x."restartSchedule", x."nextScheduledRestartAt", now()
+        FROM input x ORDER BY x.ord
         RETURNING *
       ), history AS (
         INSERT INTO vm_status_changes ("vmId", "accountId", status, "nodeId", "changedAt") SELECT id, "accountId", status, NULL, "createdAt" FROM vm
       ), ports AS (
         INSERT INTO vm_ports ("vmId", protocol, "targetPort", zone, fqdn)
-        SELECT ${vm.id}, port.protocol::"PortProtocol", port."targetPort", ${vm.zone}, port.fqdn
-        FROM unnest(${ports.map((port) => port.protocol)}::text[], ${ports.map((port) => port.targetPort)}::int[], ${ports.map((port) => port.fqdn)}::text[])
-          AS port(protocol, "targetPort", fqdn)
+        SELECT p."vmId", p.protocol::"PortProtocol", p."targetPort", p.zone, p.fqdn
+        FROM jsonb_to_recordset(${JSON.stringify(ports)}::jsonb) AS p("vmId" text, protocol text, "targetPort" int, zone text, fqdn text)
       ), event AS (
         INSERT INTO vm_events ("vmId", "accountId", type, reason, message, actor)
-        VALUES (${vm.id}, ${vm.accountId}, ${event.type}, ${event.reason}, ${event.message}, ${event.actor})
+        SELECT x.id, x."accountId", x."eventType", x."eventReason", x."eventMessage", x."eventActor" FROM input x ORDER BY x.ord
       )${others.length > 0 ? Prisma.join(others, '') : Prisma.empty}
       SELECT * FROM vm`;
-    return row;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return drafts.map(({ vm }) => byId.get(vm.id)!);
+  }
+
+  /** Which of the (account, name) pairs name a live VM already. */
+  async liveNamesTaken(names: ReadonlyArray<{ accountId: string; name: string }>, db: Db = this.prisma): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const rows = await db.$queryRaw<Array<{ accountId: string; name: string }>>`
+      SELECT v."accountId", v."liveName" AS name FROM vms v
+      JOIN unnest(${names.map((entry) => entry.accountId)}::text[], ${names.map((entry) => entry.name)}::text[]) AS n("accountId", name)
+        ON v."accountId" = n."accountId" AND v."liveName" = n.name`;
+    return new Set(rows.map((row) => liveNameKey(row.accountId, row.name)));
   }
 
   /** The account's VMs that a wallet suspension would stop. */

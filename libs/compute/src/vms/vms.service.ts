@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@statemesh/config';
 import { DomainError, newId, notFound, type FieldError } from '@statemesh/common';
-import { AdvisoryLocks, TransactionRunner, isUniqueViolation, type Db, type VmPort } from '@statemesh/database';
+import { TransactionRunner, isUniqueViolation } from '@statemesh/database';
 import { assertVersion, bigintCursor, pageRequest, toPage, Versioned, type Page } from '@statemesh/http';
 import type { AccountAccess } from '@statemesh/identity';
-import { JobEnqueuer } from '@statemesh/queue';
 import { SignalBus } from '@statemesh/redis';
 import { SecretTemplateError, SecretsService, findSecretReferences } from '@statemesh/secrets';
 import { VolumeAttachmentService } from '@statemesh/storage';
@@ -14,16 +13,14 @@ import { ComputeError } from '../compute.errors';
 import { entrypointFqdn } from '../entrypoints/entrypoint-name';
 import type { VmStatus, VmUserAction } from '../lifecycle/vm-lifecycle.types';
 import { toOperationResponse } from '../operations/operation.mapper';
-import { OperationRepository } from '../operations/operation.repository';
 import { placementRequestOf, VmPlacementService } from '../placement/vm-placement.service';
 import type { CreateVmDto, PlacementPreviewDto, UpdateVmDto, VmAcceptedDto, VmEventDto, VmListQueryDto, VmResponseDto } from './dto/vm.dto';
-import { catalogGatesForVm } from '../catalog/catalog-gate';
 import { CatalogService } from '../catalog/catalog.service';
 import { VmSnapshotRepository } from '../snapshots/vm-snapshot.repository';
 import type { ResolvedVmCatalog } from '../catalog/catalog.types';
-import { accountQuotaLock } from '../quotas/quota-lock';
 import { QuotasService } from '../quotas/quotas.service';
-import { healingColumnsForCreate, healingColumnsForUpdate } from '../healing/vm-healing-fields';
+import { healingColumnsForUpdate } from '../healing/vm-healing-fields';
+import { VmAcceptanceService, catalogRequestOf } from './vm-acceptance.service';
 import { VmLifecycleService } from './vm-lifecycle.service';
 import { toVmEventResponse, toVmResponse } from './vm.mapper';
 import { VmRepository, type VmWithPorts } from './vm.repository';
@@ -31,16 +28,14 @@ import { VmsErrors } from './vms.errors';
 
 const MAX_LABELS = 64;
 const LABEL_KEY = /^[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?$/;
-const UDP_CLAIM_ATTEMPTS = 8;
 
 /** Customers' VMs: create (or preview placement), read, change, act on, wait for; always within the caller's account. */
 @Injectable()
 export class VmsService {
   constructor(
     private readonly tx: TransactionRunner,
-    private readonly locks: AdvisoryLocks,
     private readonly vms: VmRepository,
-    private readonly operations: OperationRepository,
+    private readonly acceptance: VmAcceptanceService,
     private readonly catalog: CatalogService,
     private readonly quotas: QuotasService,
     private readonly lifecycle: VmLifecycleService,
@@ -49,82 +44,25 @@ export class VmsService {
     private readonly runway: RunwayPolicy,
     private readonly volumes: VolumeAttachmentService,
     private readonly snapshots: VmSnapshotRepository,
-    private readonly jobs: JobEnqueuer,
     private readonly signals: SignalBus,
     private readonly config: AppConfig,
   ) {}
 
   /**
-   * Accepts a VM: the VM, its entrypoints (with public UDP ports from the
-   * zone's pool), its first event, its operation and the placement job all
-   * commit in one transaction, so an accepted VM is never lost and never
-   * placed without its record. `halted` VMs are created stopped, without a node.
+   * Accepts a VM (`VmAcceptanceService`): the VM, its entrypoints, its first
+   * event, its operation and its placement job commit together. `halted` VMs
+   * are created stopped, without a node; the others need a balance covering
+   * MIN_RUNWAY_HOURS of them (402 with the shortfall otherwise).
    */
   async create(access: AccountAccess, actor: string, input: CreateVmDto): Promise<VmAcceptedDto> {
     const checked = await this.validate(access.accountId, input);
     const restore = input.fromSnapshotId ? await this.restorableSnapshot(access.accountId, input, checked) : null;
     const halted = input.runStrategy === 'halted';
-    // A VM that will run needs a balance covering MIN_RUNWAY_HOURS of it (402 with the shortfall otherwise).
-    if (!halted) await this.assertRunway(access.accountId, checked.instanceType.name, input.ports ?? []);
+    const hourlyPrice = halted ? null : await this.hourlyPriceOf(checked.instanceType.name, input.ports ?? []);
     const id = newId();
-    const fqdn = this.fqdnOf(input.name, id, checked.zone.name);
-    try {
-      const accepted = await this.tx.run(async (db) => {
-        // Until commit, in one statement: the account's quota lock, so that two creates cannot both fit
-        // into the last free slot, and the catalog entries' gates, so that none can be retired under the VM.
-        await this.locks.hold(db, [accountQuotaLock(access.accountId), ...catalogGatesForVm(input)]);
-        // The entries as they are now (the checks above may have used ones read a few seconds ago).
-        const spec = await this.catalog.recheckForVm(catalogRequest(input, access.accountId), db);
-        await this.quotas.assertFits(access.accountId, { vms: 1, vcpu: spec.instanceType.vcpu, memoryMib: spec.instanceType.memoryMib }, db);
-        const operation = this.operations.prepare({ id: newId(), accountId: access.accountId, type: 'vm.create', targetId: id, status: halted ? 'succeeded' : 'pending' });
-        const placement = halted ? [] : [this.jobs.prepare('placement.place-vm', { vmId: id }).statement];
-        const namedPorts = (input.ports ?? []).flatMap((port) => (port.protocol === 'udp' ? [] : [{ protocol: port.protocol, targetPort: port.targetPort, fqdn }]));
-        const vm = await this.vms.createAccepted(
-          {
-            id,
-            accountId: access.accountId,
-            name: input.name,
-            zone: spec.zone.name,
-            instanceType: spec.instanceType.name,
-            vcpu: spec.instanceType.vcpu,
-            memoryMib: spec.instanceType.memoryMib,
-            gpuModel: spec.instanceType.gpuModel,
-            gpuCount: spec.instanceType.gpuCount,
-            image: spec.image.name,
-            arch: spec.image.arch,
-            rootDiskGib: input.rootDiskGib ?? spec.image.minDiskGib,
-            mode: input.mode ?? 'persistent',
-            runStrategy: input.runStrategy ?? 'always',
-            placementStrategy: input.placementStrategy ?? 'binpack',
-            antiAffinityGroup: input.antiAffinityGroup ?? null,
-            cloudInit: input.cloudInit ?? null,
-            sshKeys: input.sshKeys ?? [],
-            labels: input.labels ?? {},
-            status: halted ? 'stopped' : 'pending',
-            desiredStatus: halted ? 'stopped' : 'running',
-            pinnedNodeId: restore?.nodeId ?? null,
-            fromSnapshotId: restore?.id ?? null,
-            ...healingColumnsForCreate(input),
-          },
-          namedPorts,
-          { type: 'action', reason: 'create', message: halted ? 'Created stopped (run strategy halted).' : 'Create requested.', actor },
-          [operation.statement, ...placement],
-          db,
-        );
-        const udpPorts = await this.claimUdpPorts(id, input, spec, fqdn, db);
-        const ports: VmPort[] = [...namedPorts.map((port) => ({ ...port, vmId: id, zone: spec.zone.name, publicPort: null })), ...udpPorts];
-        return { vm: { ...vm, ports }, operation: operation.operation };
-      });
-      // Answered from what was written: a new VM has no volumes yet.
-      return { vm: toVmResponse(accepted.vm), operation: toOperationResponse(accepted.operation) };
-    } catch (error) {
-      if (isUniqueViolation(error, 'vms_accountId_liveName_key')) {
-        throw new DomainError(VmsErrors['vm.name_taken'], `The account already has a VM named ${input.name}.`, {}, [
-          { field: 'name', code: 'name_taken', message: `a VM named ${input.name} exists` },
-        ]);
-      }
-      throw error;
-    }
+    const accepted = await this.acceptance.accept({ id, accountId: access.accountId, actor, input, fqdn: this.fqdnOf(input.name, id, checked.zone.name), restore, hourlyPrice });
+    // Answered from what was written: a new VM has no volumes yet.
+    return { vm: toVmResponse(accepted.vm), operation: toOperationResponse(accepted.operation) };
   }
 
   /** `?dryRun=true`: the same checks as a create, then the placement decision; nothing is written or reserved. */
@@ -260,7 +198,7 @@ export class VmsService {
       problems.push(...(await this.cloudInitProblems(accountId, input.cloudInit)));
     }
     if (problems.length > 0) throw new DomainError(VmsErrors['vm.invalid_spec'], problems.map((problem) => problem.message).join('; ') + '.', {}, problems);
-    return this.catalog.resolveForVm(catalogRequest(input, accountId));
+    return this.catalog.resolveForVm(catalogRequestOf({ accountId, input }));
   }
 
   private async cloudInitProblems(accountId: string, template: string): Promise<FieldError[]> {
@@ -276,8 +214,11 @@ export class VmsService {
   }
 
   private async assertRunway(accountId: string, instanceType: string, ports: ReadonlyArray<{ protocol: string }>): Promise<void> {
-    const perHour = await this.runway.hourlyPriceOfVm({ instanceType, udpPorts: ports.filter((port) => port.protocol === 'udp').length });
-    await this.runway.assertCanRun(accountId, perHour);
+    await this.runway.assertCanRun(accountId, await this.hourlyPriceOf(instanceType, ports));
+  }
+
+  private hourlyPriceOf(instanceType: string, ports: ReadonlyArray<{ protocol: string }>): Promise<bigint> {
+    return this.runway.hourlyPriceOfVm({ instanceType, udpPorts: ports.filter((port) => port.protocol === 'udp').length });
   }
 
   /** A VM snapshot the new VM can boot from: the account's, available, in the VM's zone, of its image, no larger than its disk. */
@@ -307,25 +248,6 @@ export class VmsService {
     await this.quotas.assertFits(accountId, { vms: 1, vcpu: spec.instanceType.vcpu, memoryMib: spec.instanceType.memoryMib });
   }
 
-  /** Claims a public port of the zone's pool for each UDP port of the new VM. */
-  private async claimUdpPorts(vmId: string, input: CreateVmDto, spec: ResolvedVmCatalog, fqdn: string, db: Db): Promise<VmPort[]> {
-    const ports: VmPort[] = [];
-    for (const port of input.ports ?? []) {
-      if (port.protocol !== 'udp') continue;
-      let claimed: number | null = null;
-      for (let attempt = 0; attempt < UDP_CLAIM_ATTEMPTS && claimed === null; attempt++) {
-        const result = await this.vms.claimUdpPort({ vmId, targetPort: port.targetPort, zone: spec.zone.name, fqdn }, { min: spec.zone.udpPortMin, max: spec.zone.udpPortMax }, db);
-        if (result.claimed !== null) claimed = result.claimed;
-        else if (result.exhausted) break;
-      }
-      if (claimed === null) {
-        throw new DomainError(VmsErrors['entrypoint.udp_pool_exhausted'], `Every public UDP port of zone ${spec.zone.name} (${spec.zone.udpPortMin}-${spec.zone.udpPortMax}) is taken.`);
-      }
-      ports.push({ vmId, protocol: 'udp', targetPort: port.targetPort, zone: spec.zone.name, fqdn, publicPort: claimed });
-    }
-    return ports;
-  }
-
   private fqdnOf(name: string, id: string, zone: string): string {
     try {
       return entrypointFqdn(name, id, zone, this.config.dns.baseDomain);
@@ -334,10 +256,6 @@ export class VmsService {
       throw error;
     }
   }
-}
-
-function catalogRequest(input: CreateVmDto, accountId: string) {
-  return { zone: input.zone, image: input.image, instanceType: input.instanceType, rootDiskGib: input.rootDiskGib, accountId };
 }
 
 function labelProblems(labels: Record<string, unknown>): FieldError[] {

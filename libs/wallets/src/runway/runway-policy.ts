@@ -30,20 +30,33 @@ export class RunwayPolicy {
    * caller's transaction as `db` to read the balance inside it.
    */
   async assertCanRun(accountId: string, additionalPerHour: bigint, db?: Db): Promise<void> {
+    const standing = (await this.standingsOf([accountId], db)).get(accountId);
+    if (!standing) throw notFound('Wallet');
+    const refusal = this.refusal(standing, additionalPerHour);
+    if (refusal) throw refusal;
+  }
+
+  /** The balance and burn rate of many accounts, read together (in `db` when given); accounts without a wallet are absent. */
+  async standingsOf(accountIds: readonly string[], db?: Db): Promise<Map<string, RunwayStanding>> {
+    const balances = await this.wallets.balancesOf(accountIds, db);
+    const burnRates = await this.burnRate.hourlyCosts([...balances.keys()], db);
+    return new Map([...balances].map(([accountId, balance]) => [accountId, { balance, burnRatePerHour: burnRates.get(accountId) ?? 0n }]));
+  }
+
+  /** The 402 `wallet.insufficient_funds` error when `standing` cannot also run `additionalPerHour` for MIN_RUNWAY_HOURS; null when it can. */
+  refusal(standing: RunwayStanding, additionalPerHour: bigint): DomainError | null {
     if (additionalPerHour < 0n) throw new RangeError('additionalPerHour must not be negative');
-    const wallet = await this.wallets.findByAccount(accountId, db);
-    if (!wallet) throw notFound('Wallet');
-    const burnRatePerHour = await this.burnRate.hourlyCost(accountId);
+    const { balance, burnRatePerHour } = standing;
     const hours = this.config.settlement.minRunwayHours;
     const required = requiredBalance(burnRatePerHour + additionalPerHour, hours);
-    if (wallet.balance >= required) return;
-    const shortfall = required - wallet.balance;
-    throw new DomainError(
+    if (balance >= required) return null;
+    const shortfall = required - balance;
+    return new DomainError(
       WalletErrors['wallet.insufficient_funds'],
       `Running this needs ${formatMicroUnits(required)} micro-units (${hours} h at ${formatMicroUnits(burnRatePerHour + additionalPerHour)} per hour); ` +
-        `the wallet holds ${formatMicroUnits(wallet.balance)}, ${formatMicroUnits(shortfall)} short.`,
+        `the wallet holds ${formatMicroUnits(balance)}, ${formatMicroUnits(shortfall)} short.`,
       {
-        balance: formatMicroUnits(wallet.balance),
+        balance: formatMicroUnits(balance),
         required: formatMicroUnits(required),
         shortfall: formatMicroUnits(shortfall),
         burnRatePerHour: formatMicroUnits(burnRatePerHour),
@@ -57,4 +70,10 @@ export class RunwayPolicy {
     const prices = await this.pricing.priceListAt(at);
     return prices ? hourlyPriceOfVm(vm, prices) : 0n;
   }
+}
+
+/** What an account holds and spends per hour now. */
+export interface RunwayStanding {
+  balance: bigint;
+  burnRatePerHour: bigint;
 }

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { hourlyPriceOfVm } from '@statemesh/billing';
+import type { Db } from '@statemesh/database';
 import { PricingService } from '../pricing/pricing.service';
 import { BurnRateRegistry, type BurnRateSource } from '../wallets/burn-rate.registry';
 import { VmUsageRepository } from './vm-usage.repository';
@@ -24,10 +25,18 @@ export class VmBurnRateSource implements BurnRateSource, OnModuleInit {
   }
 
   async hourlyCost(accountId: string, now: Date = new Date()): Promise<bigint> {
+    return (await this.hourlyCosts([accountId], undefined, now)).get(accountId)!;
+  }
+
+  async hourlyCosts(accountIds: readonly string[], db?: Db, now: Date = new Date()): Promise<Map<string, bigint>> {
     const prices = await this.pricing.priceListAt(now);
-    if (!prices) return 0n;
-    const { instanceTypes, udpPorts } = await this.usage.burningResources(accountId);
-    const compute = instanceTypes.reduce((total, row) => total + BigInt(row.count) * hourlyPriceOfVm({ instanceType: row.instanceType, udpPorts: 0 }, prices), 0n);
-    return compute + BigInt(udpPorts) * prices.publicUdpPortPerHour;
+    if (!prices) return new Map(accountIds.map((id) => [id, 0n]));
+    const burning = await this.usage.burningResourcesOf(accountIds, db);
+    return new Map(
+      [...burning].map(([accountId, { instanceTypes, udpPorts }]) => {
+        const compute = instanceTypes.reduce((total, row) => total + BigInt(row.count) * hourlyPriceOfVm({ instanceType: row.instanceType, udpPorts: 0 }, prices), 0n);
+        return [accountId, compute + BigInt(udpPorts) * prices.publicUdpPortPerHour];
+      }),
+    );
   }
 }

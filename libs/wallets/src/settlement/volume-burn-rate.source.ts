@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { VolumeProvider } from '@statemesh/database';
+import type { Db, VolumeProvider } from '@statemesh/database';
 import { PricingService } from '../pricing/pricing.service';
 import { BurnRateRegistry, type BurnRateSource } from '../wallets/burn-rate.registry';
 import { VolumeUsageRepository } from './volume-usage.repository';
@@ -24,9 +24,15 @@ export class VolumeBurnRateSource implements BurnRateSource, OnModuleInit {
   }
 
   async hourlyCost(accountId: string, now: Date = new Date()): Promise<bigint> {
+    return (await this.hourlyCosts([accountId], undefined, now)).get(accountId)!;
+  }
+
+  async hourlyCosts(accountIds: readonly string[], db?: Db, now: Date = new Date()): Promise<Map<string, bigint>> {
     const prices = await this.pricing.priceListAt(now);
-    if (!prices) return 0n;
-    const held = await this.usage.billableGibByProvider(accountId);
-    return held.reduce((total, row) => total + row.gib * (prices.volumePerGibHour[row.provider as VolumeProvider] ?? 0n), 0n);
+    if (!prices) return new Map(accountIds.map((id) => [id, 0n]));
+    const held = await this.usage.billableGibByProviderOf(accountIds, db);
+    return new Map(
+      [...held].map(([accountId, rows]) => [accountId, rows.reduce((total, row) => total + row.gib * (prices.volumePerGibHour[row.provider as VolumeProvider] ?? 0n), 0n)]),
+    );
   }
 }

@@ -143,10 +143,18 @@ export class VolumeUsageRepository {
 
   /** What an account's billable volumes hold, per provider: the GiB of every volume that exists and is usable. */
   async billableGibByProvider(accountId: string, db: Db = this.prisma): Promise<Array<{ provider: string; gib: bigint }>> {
-    const rows = await db.$queryRaw<Array<{ provider: string; gib: string }>>`
-      SELECT provider::text AS provider, sum("sizeGib")::text AS gib FROM volumes
-      WHERE "accountId" = ${accountId} AND status::text = ANY(${[...BILLABLE_VOLUME_STATUSES]}::text[]) AND "deletedAt" IS NULL
-      GROUP BY provider ORDER BY provider`;
-    return rows.map((row) => ({ provider: row.provider, gib: BigInt(row.gib) }));
+    return (await this.billableGibByProviderOf([accountId], db)).get(accountId)!;
+  }
+
+  /** `billableGibByProvider` of many accounts in one statement; every account given has an entry. */
+  async billableGibByProviderOf(accountIds: readonly string[], db: Db = this.prisma): Promise<Map<string, Array<{ provider: string; gib: bigint }>>> {
+    const ids = [...new Set(accountIds)];
+    const rows = await db.$queryRaw<Array<{ accountId: string; provider: string; gib: string }>>`
+      SELECT "accountId", provider::text AS provider, sum("sizeGib")::text AS gib FROM volumes
+      WHERE "accountId" = ANY(${ids}::text[]) AND status::text = ANY(${[...BILLABLE_VOLUME_STATUSES]}::text[]) AND "deletedAt" IS NULL
+      GROUP BY "accountId", provider ORDER BY "accountId", provider`;
+    const held = new Map<string, Array<{ provider: string; gib: bigint }>>(ids.map((id) => [id, []]));
+    for (const row of rows) held.get(row.accountId)!.push({ provider: row.provider, gib: BigInt(row.gib) });
+    return held;
   }
 }

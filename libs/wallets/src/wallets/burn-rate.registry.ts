@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Db } from '@statemesh/database';
 
 /**
  * What an account's running resources of one kind cost per hour at current
@@ -13,6 +14,8 @@ import { Injectable, Logger } from '@nestjs/common';
 export interface BurnRateSource {
   readonly name: string;
   hourlyCost(accountId: string): Promise<bigint>;
+  /** `hourlyCost` of many accounts at once (in `db` when given); every account given has an entry. */
+  hourlyCosts(accountIds: readonly string[], db?: Db): Promise<Map<string, bigint>>;
 }
 
 @Injectable()
@@ -26,13 +29,26 @@ export class BurnRateRegistry {
 
   /** Sum of every source's hourly cost; "0" until a source is registered. */
   async hourlyCost(accountId: string): Promise<bigint> {
-    const costs = await Promise.all(this.sources.map((source) => source.hourlyCost(accountId)));
-    return costs.reduce((total, cost, index) => {
-      if (cost < 0n) {
-        this.logger.warn(`burn rate source ${this.sources[index].name} reported a negative cost for ${accountId}; ignored`);
-        return total;
+    return (await this.hourlyCosts([accountId])).get(accountId)!;
+  }
+
+  /** `hourlyCost` of many accounts, each source asked once (in `db` when given); every account given has an entry. */
+  async hourlyCosts(accountIds: readonly string[], db?: Db): Promise<Map<string, bigint>> {
+    // One statement at a time in a transaction; side by side outside one.
+    const perSource: Array<Map<string, bigint>> = [];
+    if (db) for (const source of this.sources) perSource.push(await source.hourlyCosts(accountIds, db));
+    else perSource.push(...(await Promise.all(this.sources.map((source) => source.hourlyCosts(accountIds)))));
+    const totals = new Map<string, bigint>(accountIds.map((id) => [id, 0n]));
+    perSource.forEach((costs, index) => {
+      for (const accountId of totals.keys()) {
+        const cost = costs.get(accountId) ?? 0n;
+        if (cost < 0n) {
+          this.logger.warn(`burn rate source ${this.sources[index].name} reported a negative cost for ${accountId}; ignored`);
+          continue;
+        }
+        totals.set(accountId, totals.get(accountId)! + cost);
       }
-      return total + cost;
-    }, 0n);
+    });
+    return totals;
   }
 }

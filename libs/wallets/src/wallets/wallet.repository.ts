@@ -35,6 +35,13 @@ export class WalletRepository {
     return db.$queryRaw<Pick<Wallet, 'id' | 'accountId'>[]>`SELECT id, "accountId" FROM wallets WHERE "accountId" = ANY(${accountIds}::text[])`;
   }
 
+  /** The balances of the accounts' wallets (accounts without a wallet are absent). */
+  async balancesOf(accountIds: readonly string[], db: Db = this.prisma): Promise<Map<string, bigint>> {
+    const rows = await db.$queryRaw<Array<{ accountId: string; balance: bigint }>>`
+      SELECT "accountId", balance FROM wallets WHERE "accountId" = ANY(${[...new Set(accountIds)]}::text[])`;
+    return new Map(rows.map((row) => [row.accountId, BigInt(row.balance)]));
+  }
+
   /** Account wallets whose balance has been below zero since before `cutoff`, oldest arrears first. */
   findInArrearsBefore(cutoff: Date, db: Db = this.prisma): Promise<Array<{ accountId: string; arrearsSince: Date }>> {
     return db.$queryRaw<Array<{ accountId: string; arrearsSince: Date }>>`
