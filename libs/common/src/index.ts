@@ -3,4 +3,4 @@ export * from './project-root';
 export * from './errors/domain-error';
 export * from './errors/common.errors';
 export * from './phase-timer';
-export * from './group-commit';
+export * from './batcher';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, GroupCommit, newId, notFound, type BatchOutcome } from '@statemesh/common';
+import { DomainError, Batcher, newId, notFound, type BatchOutcome } from '@statemesh/common';
 import { AdvisoryLocks, TransactionRunner, isUniqueViolation, type AdvisoryLock, type Db, type Operation, type VmPort } from '@statemesh/database';
 import { JobEnqueuer } from '@statemesh/queue';
 import { RunwayPolicy } from '@statemesh/wallets';
@@ -45,7 +45,7 @@ export interface AcceptedVm {
  * in one transaction, so an accepted VM is never lost and never placed
  * without its record.
  *
- * Concurrent creates share transactions (group commit, `GroupCommit`): up
+ * Concurrent creates share transactions (group commit, `Batcher`): up
  * to MAX_CREATES_PER_TRANSACTION creates waiting while earlier ones commit
  * are accepted together: one lock statement, one read of the catalog
  * entries, wallets, burn rates, quotas and taken names for all of them, one
@@ -58,7 +58,7 @@ export interface AcceptedVm {
 @Injectable()
 export class VmAcceptanceService {
   private readonly logger = new Logger(VmAcceptanceService.name);
-  private readonly group = new GroupCommit<VmAcceptRequest, AcceptedVm>((requests) => this.commit(requests), {
+  private readonly group = new Batcher<VmAcceptRequest, AcceptedVm>((requests) => this.commit(requests), {
     maxBatch: MAX_CREATES_PER_TRANSACTION,
     maxInFlight: ACCEPTING_TRANSACTIONS,
   });

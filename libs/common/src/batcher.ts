@@ -3,7 +3,7 @@
 /** What a batch answered for one of its items. */
 export type BatchOutcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
-export interface GroupCommitOptions {
+export interface BatcherOptions {
   /** The most items one batch takes. */
   maxBatch: number;
   /** How many batches may run at once. */
@@ -18,24 +18,25 @@ interface Pending<I, O> {
 }
 
 /**
- * Group commit: items submitted one by one (one per request) are handed to
- * `commit` in batches, so that many requests share one transaction. A batch
- * starts as soon as fewer than `maxInFlight` run, with every item waiting
- * then (up to `maxBatch`): an item submitted to an idle queue is committed
- * at once, alone; under load, the items that arrive while batches run form
- * the next one. Nothing waits for a timer.
+ * Items submitted one by one (one per request) handed to `commit` in
+ * batches: group commit of writes (many requests share one transaction),
+ * coalesced reads (many requests share one query). A batch starts as soon
+ * as fewer than `maxInFlight` run, with every item waiting then (up to
+ * `maxBatch`): an item submitted to an idle batcher goes at once, alone;
+ * under load, the items that arrive while batches run form the next one.
+ * Nothing waits for a timer.
  *
  * `commit` answers one outcome per item, in order; each submitter gets its
  * own. If `commit` throws, every item of the batch gets that error. An item
- * submitted `alone` is committed in a batch of its own.
+ * submitted `alone` goes in a batch of its own.
  */
-export class GroupCommit<I, O> {
+export class Batcher<I, O> {
   private readonly queue: Array<Pending<I, O>> = [];
   private inFlight = 0;
 
   constructor(
     private readonly commit: (items: I[]) => Promise<Array<BatchOutcome<O>>>,
-    private readonly options: GroupCommitOptions,
+    private readonly options: BatcherOptions,
   ) {
     if (!(Number.isInteger(options.maxBatch) && options.maxBatch >= 1)) throw new RangeError(`maxBatch must be a positive integer (got ${options.maxBatch})`);
     if (!(Number.isInteger(options.maxInFlight) && options.maxInFlight >= 1)) {

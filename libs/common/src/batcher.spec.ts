@@ -1,4 +1,4 @@
-import { GroupCommit, type BatchOutcome } from './group-commit';
+import { Batcher, type BatchOutcome } from './batcher';
 
 interface Deferred {
   items: number[];
@@ -22,10 +22,10 @@ function controlledCommit() {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('GroupCommit', () => {
+describe('Batcher', () => {
   it('commits an item submitted to an idle queue at once, alone', async () => {
     const { batches, commit } = controlledCommit();
-    const group = new GroupCommit(commit, { maxBatch: 10, maxInFlight: 1 });
+    const group = new Batcher(commit, { maxBatch: 10, maxInFlight: 1 });
     const answer = group.submit(1);
     expect(batches.map((batch) => batch.items)).toEqual([[1]]);
     batches[0].finish();
@@ -34,7 +34,7 @@ describe('GroupCommit', () => {
 
   it('gathers the items that arrive while a batch runs into the next batch, up to maxBatch', async () => {
     const { batches, commit } = controlledCommit();
-    const group = new GroupCommit(commit, { maxBatch: 3, maxInFlight: 1 });
+    const group = new Batcher(commit, { maxBatch: 3, maxInFlight: 1 });
     const answers = [1, 2, 3, 4, 5, 6].map((item) => group.submit(item));
     expect(batches.map((batch) => batch.items)).toEqual([[1]]);
     expect(group.waiting).toBe(5);
@@ -50,7 +50,7 @@ describe('GroupCommit', () => {
 
   it('runs up to maxInFlight batches at once', async () => {
     const { batches, commit } = controlledCommit();
-    const group = new GroupCommit(commit, { maxBatch: 2, maxInFlight: 2 });
+    const group = new Batcher(commit, { maxBatch: 2, maxInFlight: 2 });
     const answers = [1, 2, 3, 4].map((item) => group.submit(item));
     expect(batches.map((batch) => batch.items)).toEqual([[1], [2]]);
     batches[1].finish();
@@ -63,7 +63,7 @@ describe('GroupCommit', () => {
 
   it('gives each submitter its own outcome', async () => {
     const { batches, commit } = controlledCommit();
-    const group = new GroupCommit(commit, { maxBatch: 5, maxInFlight: 1 });
+    const group = new Batcher(commit, { maxBatch: 5, maxInFlight: 1 });
     const first = group.submit(1);
     const [second, third] = [group.submit(2), group.submit(3)];
     batches[0].finish();
@@ -76,7 +76,7 @@ describe('GroupCommit', () => {
 
   it('rejects every item of a batch whose commit throws, and goes on with the next', async () => {
     const { batches, commit } = controlledCommit();
-    const group = new GroupCommit(commit, { maxBatch: 5, maxInFlight: 1 });
+    const group = new Batcher(commit, { maxBatch: 5, maxInFlight: 1 });
     const answers = [1, 2, 3].map((item) => group.submit(item).catch((error: Error) => error.message));
     batches[0].fail(new Error('connection lost'));
     await settle();
@@ -89,7 +89,7 @@ describe('GroupCommit', () => {
 
   it('rejects every item when commit answers the wrong number of outcomes', async () => {
     const { batches, commit } = controlledCommit();
-    const group = new GroupCommit(commit, { maxBatch: 5, maxInFlight: 1 });
+    const group = new Batcher(commit, { maxBatch: 5, maxInFlight: 1 });
     const answer = group.submit(1);
     batches[0].finish([]);
     await expect(answer).rejects.toThrow('a batch of 1 answered 0 outcomes');
@@ -97,7 +97,7 @@ describe('GroupCommit', () => {
 
   it('commits an item submitted alone in a batch of its own', async () => {
     const { batches, commit } = controlledCommit();
-    const group = new GroupCommit(commit, { maxBatch: 5, maxInFlight: 1 });
+    const group = new Batcher(commit, { maxBatch: 5, maxInFlight: 1 });
     const answers = [group.submit(1), group.submit(2), group.submit(3, { alone: true }), group.submit(4), group.submit(5)];
     for (let round = 0; round < 4; round++) {
       batches[round].finish();
@@ -109,7 +109,7 @@ describe('GroupCommit', () => {
 
   it('refuses nonsensical limits', () => {
     const commit = async () => [];
-    expect(() => new GroupCommit(commit, { maxBatch: 0, maxInFlight: 1 })).toThrow(RangeError);
-    expect(() => new GroupCommit(commit, { maxBatch: 1, maxInFlight: 1.5 })).toThrow(RangeError);
+    expect(() => new Batcher(commit, { maxBatch: 0, maxInFlight: 1 })).toThrow(RangeError);
+    expect(() => new Batcher(commit, { maxBatch: 1, maxInFlight: 1.5 })).toThrow(RangeError);
   });
 });
