@@ -74,6 +74,15 @@ describe('identity and tenancy', () => {
     expect(own.headers.get('etag')).toMatch(/^"v\d+"$/);
   });
 
+  it('answers concurrent requests each by its own caller’s membership', async () => {
+    // Role lookups of concurrent requests share queries: a mix-up would show as a 200 for a stranger.
+    const users = await Promise.all(Array.from({ length: 6 }, () => signup()));
+    const requests = users.flatMap((caller) =>
+      users.map((owner) => ({ allowed: caller === owner, answer: send(accountsGet({ client: api.client(caller.auth.accessToken), path: { accountId: owner.auth.account!.id } })) })),
+    );
+    for (const { allowed, answer } of requests) expect((await answer).status).toBe(allowed ? 200 : 404);
+  });
+
   it('refuses revoked, unknown and expired-scope tokens', async () => {
     const alice = await signup();
     const session = api.client(alice.auth.accessToken);

@@ -1,20 +1,44 @@
 import { Injectable } from '@nestjs/common';
+import { Batcher, type BatchOutcome } from '@statemesh/common';
 import { PrismaService, type Db, type Membership, type User } from '@statemesh/database';
 import type { PageRequest } from '@statemesh/http';
 import type { MembershipRole } from '../access/roles';
 
 export type MembershipWithUser = Membership & { user: Pick<User, 'id' | 'email'> };
 
+/** The most role lookups one query answers. */
+const MAX_ROLE_LOOKUPS_PER_QUERY = 256;
+
 @Injectable()
 export class MembershipRepository {
+  /** Role lookups of concurrent requests share queries (every account-scoped request makes one). */
+  private readonly roleLookups = new Batcher<{ accountId: string; userId: string }, { role: MembershipRole } | null>((pairs) => this.findRoles(pairs), {
+    maxBatch: MAX_ROLE_LOOKUPS_PER_QUERY,
+    maxInFlight: 2,
+  });
+
   constructor(private readonly prisma: PrismaService) {}
 
   create(data: { accountId: string; userId: string; role: MembershipRole }, db: Db = this.prisma): Promise<Membership> {
     return db.membership.create({ data });
   }
 
+  /** The user's role in the account, null when not a member. */
   findRole(accountId: string, userId: string): Promise<{ role: MembershipRole } | null> {
-    return this.prisma.membership.findUnique({ where: { accountId_userId: { accountId, userId } }, select: { role: true } });
+    return this.roleLookups.submit({ accountId, userId });
+  }
+
+  /** `findRole` of many (account, user) pairs in one statement, in the order given. */
+  private async findRoles(pairs: ReadonlyArray<{ accountId: string; userId: string }>): Promise<Array<BatchOutcome<{ role: MembershipRole } | null>>> {
+    const rows = await this.prisma.$queryRaw<Array<{ accountId: string; userId: string; role: MembershipRole }>>`
+      SELECT m."accountId", m."userId", m.role::text AS role FROM memberships m
+      JOIN unnest(${pairs.map((pair) => pair.accountId)}::text[], ${pairs.map((pair) => pair.userId)}::text[]) AS p("accountId", "userId")
+        ON m."accountId" = p."accountId" AND m."userId" = p."userId"`;
+    const roles = new Map(rows.map((row) => [`${row.accountId}/${row.userId}`, row.role]));
+    return pairs.map((pair) => {
+      const role = roles.get(`${pair.accountId}/${pair.userId}`);
+      return { ok: true, value: role ? { role } : null };
+    });
   }
 
   find(accountId: string, userId: string, db: Db = this.prisma): Promise<MembershipWithUser | null> {
