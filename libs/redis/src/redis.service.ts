@@ -25,13 +25,15 @@ export class RedisService implements OnModuleDestroy {
       connectTimeout: 2_000,
       commandTimeout: 2_000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+      // Commands issued in the same tick (concurrent requests' counters, say) go out in one write.
+      enableAutoPipelining: true,
     });
     this.client.on('error', (error) => this.logger.warn(`redis: ${error.message}`));
   }
 
   /** Opens a second connection (same options) for blocking or subscriber use. */
   duplicate(): Redis {
-    return this.client.duplicate();
+    return this.client.duplicate({ enableAutoPipelining: false });
   }
 
   async ping(): Promise<boolean> {

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const WINDOW_MS = 60_000;
 
-// One round trip: count this request in the caller's current window and
+// One round trip (EVALSHA once Redis knows the script): count this request in the caller's current window and
 // report the count and the time left in the window.
 const COUNT_REQUEST = `
 local count = redis.call('INCR', KEYS[1])
@@ -15,6 +15,9 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {count, ttl}
 `;
+
+/** The client with the command defined in the constructor. */
+type CountingRedis = RedisService['client'] & { statemeshCountRequest(key: string, windowMs: number): Promise<[number, number]> };
 
 /**
  * Per-caller rate limit (RATE_LIMIT_PER_MINUTE): a fixed one-minute window per
@@ -30,7 +33,9 @@ export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly redis: RedisService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    redis.client.defineCommand('statemeshCountRequest', { numberOfKeys: 1, lua: COUNT_REQUEST });
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -40,7 +45,7 @@ export class RateLimitGuard implements CanActivate {
     let count: number;
     let ttlMs: number;
     try {
-      [count, ttlMs] = (await this.redis.client.eval(COUNT_REQUEST, 1, `ratelimit:${caller}`, WINDOW_MS)) as [number, number];
+      [count, ttlMs] = await (this.redis.client as CountingRedis).statemeshCountRequest(`ratelimit:${caller}`, WINDOW_MS);
     } catch (error) {
       this.logger.warn(`rate limiter unavailable, request allowed: ${(error as Error).message}`);
       return true;
