@@ -1,10 +1,12 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { adminNodesGet, adminWalletsCredit, authSignup } from '@statemesh/sdk';
-import { loadConfig, type AppConfig } from '@statemesh/config';
+import { ConfigModule, loadConfig, type AppConfig } from '@statemesh/config';
 import { newId } from '@statemesh/common';
-import { seedCatalog } from '@statemesh/compute';
+import { HealingWorkerModule, seedCatalog } from '@statemesh/compute';
 import { seedDefaultPrices } from '@statemesh/wallets';
-import { PrismaService } from '@statemesh/database';
+import { DatabaseModule, PrismaService } from '@statemesh/database';
+import { ObservabilityModule } from '@statemesh/observability';
+import { RedisModule } from '@statemesh/redis';
 import { NodeAgent, SimulatorDriver, type NodeAgentOptions } from '../../apps/node-agent/src';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { OutboxRelay } from '@statemesh/queue';
@@ -86,6 +88,18 @@ export class ComputeStack {
     await worker.init();
     worker.get(OutboxRelay).start();
     return worker;
+  }
+
+  /**
+   * The worker's self-healing services without its processors: nothing runs
+   * on a timer, the test drives each pass itself.
+   */
+  async startHealing(): Promise<TestingModule> {
+    const config = loadConfig({ ...process.env, NODE_ENV: 'test', ...this.env });
+    const healing = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, ObservabilityModule, HealingWorkerModule] }).compile();
+    this.workers.push(healing);
+    await healing.init();
+    return healing;
   }
 
   async stopWorker(worker: TestingModule): Promise<void> {

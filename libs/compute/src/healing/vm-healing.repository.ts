@@ -22,6 +22,23 @@ export interface ReportingNode {
   reportedVms: unknown;
 }
 
+/** A live VM placed on a reporting node, as reconciliation reads it. */
+export interface PlacedVmRow extends Pick<Vm, 'id' | 'generation' | 'statusChangedAt'> {
+  nodeId: string;
+  status: VmStatus;
+  /** Pending or delivered assignments for the VM on its node. */
+  openAssignments: number;
+}
+
+/** A VM a node reports but that is not placed on it. */
+export interface KnownVmRow extends Pick<Vm, 'id' | 'nodeId' | 'generation'> {
+  /** The node whose report names the VM. */
+  reportedBy: string;
+  status: VmStatus;
+  /** A delete-vm for the VM is pending or delivered on the reporting node. */
+  deleteOpen: boolean;
+}
+
 /** The queries self-healing runs over VMs, nodes and assignments. */
 @Injectable()
 export class VmHealingRepository {
@@ -87,28 +104,43 @@ export class VmHealingRepository {
     });
   }
 
-  /** Nodes whose last heartbeat is recent enough to reconcile against. */
+  /** Nodes whose last heartbeat is recent enough to reconcile against, in id order (passes take them in the same chunks). */
   reportingNodes(seenAfter: Date): Promise<ReportingNode[]> {
     return this.prisma.node.findMany({
       where: { lastSeenAt: { gte: seenAfter }, status: { not: 'decommissioned' } },
       select: { id: true, lastSeenAt: true, reportedVms: true },
+      orderBy: { id: 'asc' },
     }) as Promise<ReportingNode[]>;
   }
 
-  placedOn(nodeId: string): Promise<Array<Pick<Vm, 'id' | 'status' | 'generation' | 'statusChangedAt'> & { openAssignments: number }>> {
-    return this.prisma.$queryRaw`
-      SELECT v.id, v.status::text AS status, v.generation, v."statusChangedAt",
-        (SELECT count(*)::int FROM assignments a WHERE a."vmId" = v.id AND a."nodeId" = ${nodeId} AND a.status IN ('pending', 'delivered')) AS "openAssignments"
-      FROM vms v WHERE v."nodeId" = ${nodeId} AND v.status <> 'deleted'`;
+  /**
+   * The live VMs placed on any of the nodes, in one query. `openAssignments`
+   * counts the VM's pending or delivered assignments on its own node only.
+   */
+  async placedOnNodes(nodeIds: readonly string[]): Promise<PlacedVmRow[]> {
+    if (nodeIds.length === 0) return [];
+    return this.prisma.$queryRaw<PlacedVmRow[]>`
+      SELECT v.id, v."nodeId", v.status::text AS status, v.generation, v."statusChangedAt",
+        (SELECT count(*)::int FROM assignments a WHERE a."vmId" = v.id AND a."nodeId" = v."nodeId" AND a.status IN ('pending', 'delivered')) AS "openAssignments"
+      FROM vms v WHERE v."nodeId" = ANY(${nodeIds}::text[]) AND v.status <> 'deleted'
+      ORDER BY v."nodeId", v.id`;
   }
 
-  /** What the platform knows of VMs a node reports but that are not placed there. */
-  async known(ids: string[], nodeId: string): Promise<Array<Pick<Vm, 'id' | 'nodeId' | 'generation'> & { status: VmStatus; deleteOpen: boolean }>> {
-    if (ids.length === 0) return [];
-    return this.prisma.$queryRaw`
-      SELECT v.id, v."nodeId", v.generation, v.status::text AS status,
-        EXISTS (SELECT 1 FROM assignments a WHERE a."vmId" = v.id AND a."nodeId" = ${nodeId} AND a.action = 'delete-vm' AND a.status IN ('pending', 'delivered')) AS "deleteOpen"
-      FROM vms v WHERE v.id = ANY(${ids}::text[])`;
+  /**
+   * What the platform knows of VMs that nodes report but that are not placed
+   * on them, for many (reporting node, VM) pairs in one query. `deleteOpen`
+   * is about the reporting node: a delete-vm for the VM is on its way there.
+   * Pairs whose VM the platform has no record of are left out.
+   */
+  async knownElsewhere(reports: ReadonlyArray<{ nodeId: string; vmId: string }>): Promise<KnownVmRow[]> {
+    if (reports.length === 0) return [];
+    const nodeIds = reports.map((report) => report.nodeId);
+    const vmIds = reports.map((report) => report.vmId);
+    return this.prisma.$queryRaw<KnownVmRow[]>`
+      SELECT r."nodeId" AS "reportedBy", v.id, v."nodeId", v.generation, v.status::text AS status,
+        EXISTS (SELECT 1 FROM assignments a WHERE a."vmId" = v.id AND a."nodeId" = r."nodeId" AND a.action = 'delete-vm' AND a.status IN ('pending', 'delivered')) AS "deleteOpen"
+      FROM unnest(${nodeIds}::text[], ${vmIds}::text[]) AS r("nodeId", "vmId")
+      JOIN vms v ON v.id = r."vmId"`;
   }
 
   /** The delete-vm handed to `nodeId` for this VM at this generation, if any: when it was made and whether the node carried it out. */

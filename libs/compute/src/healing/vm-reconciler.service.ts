@@ -5,13 +5,18 @@ import { TransactionRunner } from '@statemesh/database';
 import { VolumeAttachmentService } from '@statemesh/storage';
 import { SignalBus } from '@statemesh/redis';
 import { AssignmentIssuer, vmSignal } from '../assignments/assignment-issuer';
-import type { VmStatus } from '../lifecycle/vm-lifecycle.types';
 import { VmLifecycleService } from '../vms/vm-lifecycle.service';
 import { volumeSpecOf } from '../volumes-bridge/vm-volume-delivery';
 import { VmRepository } from '../vms/vm.repository';
 import { HealingMetrics } from './healing.metrics';
 import { reconcileNode, type ElsewhereVm, type ObservedVm, type ReconcileAction } from './reconcile-rules';
-import { VmHealingRepository, type ReportingNode } from './vm-healing.repository';
+import { VmHealingRepository, type PlacedVmRow, type ReportingNode } from './vm-healing.repository';
+
+/**
+ * Reporting nodes reconciled together: one read of the VMs placed on them and
+ * at most one of the VMs they report from elsewhere, whatever their number.
+ */
+export const RECONCILE_NODES_PER_CHUNK = 500;
 
 export interface ReconcileSummary {
   nodes: number;
@@ -62,41 +67,55 @@ export class VmReconcilerService {
 
   async reconcile(now: Date = new Date()): Promise<ReconcileSummary> {
     const summary: ReconcileSummary = { nodes: 0, actions: 0, flagged: 0 };
-    for (const node of await this.healing.reportingNodes(new Date(now.getTime() - this.freshMs))) {
-      summary.nodes += 1;
-      for (const action of await this.decide(node)) {
-        try {
-          if (action.kind === 'flag-unknown') {
-            summary.flagged += 1;
-            await this.flag(node.id, action.vmId, action.reason);
-          } else if (await this.apply(node.id, action)) {
-            summary.actions += 1;
+    const nodes = await this.healing.reportingNodes(new Date(now.getTime() - this.freshMs));
+    for (let start = 0; start < nodes.length; start += RECONCILE_NODES_PER_CHUNK) {
+      for (const { node, actions } of await this.decide(nodes.slice(start, start + RECONCILE_NODES_PER_CHUNK))) {
+        summary.nodes += 1;
+        for (const action of actions) {
+          try {
+            if (action.kind === 'flag-unknown') {
+              summary.flagged += 1;
+              await this.flag(node.id, action.vmId, action.reason);
+            } else if (await this.apply(node.id, action)) {
+              summary.actions += 1;
+            }
+          } catch (error) {
+            this.logger.error(`node ${node.id}, VM ${action.vmId}, ${action.kind}: ${(error as Error).message}`);
           }
-        } catch (error) {
-          this.logger.error(`node ${node.id}, VM ${action.vmId}, ${action.kind}: ${(error as Error).message}`);
         }
       }
     }
     return summary;
   }
 
-  private async decide(node: ReportingNode): Promise<ReconcileAction[]> {
-    const observed = observedVms(node.reportedVms);
-    const placed = await this.healing.placedOn(node.id);
-    const placedIds = new Set(placed.map((vm) => vm.id));
-    const others = observed.filter((vm) => !placedIds.has(vm.id)).map((vm) => vm.id);
-    const elsewhere = new Map<string, ElsewhereVm>();
-    for (const vm of await this.healing.known(others, node.id)) elsewhere.set(vm.id, vm);
-    return reconcileNode(
-      {
-        nodeId: node.id,
-        observedAt: node.lastSeenAt,
-        placed: placed.map((vm) => ({ id: vm.id, status: vm.status as VmStatus, generation: vm.generation, statusChangedAt: vm.statusChangedAt, hasOpenAssignment: vm.openAssignments > 0 })),
-        observed,
-        elsewhere,
-      },
-      this.settleMs,
-    );
+  /** The repairs of each node of a chunk: two reads for the whole chunk, then the pure rules node by node. */
+  private async decide(nodes: readonly ReportingNode[]): Promise<Array<{ node: ReportingNode; actions: ReconcileAction[] }>> {
+    const placedOn = new Map<string, PlacedVmRow[]>(nodes.map((node) => [node.id, []]));
+    for (const vm of await this.healing.placedOnNodes(nodes.map((node) => node.id))) placedOn.get(vm.nodeId)?.push(vm);
+
+    const observedOn = new Map(nodes.map((node) => [node.id, observedVms(node.reportedVms)]));
+    const reports: Array<{ nodeId: string; vmId: string }> = [];
+    for (const node of nodes) {
+      const placedIds = new Set(placedOn.get(node.id)!.map((vm) => vm.id));
+      const others = new Set(observedOn.get(node.id)!.filter((vm) => !placedIds.has(vm.id)).map((vm) => vm.id));
+      for (const vmId of others) reports.push({ nodeId: node.id, vmId });
+    }
+    const elsewhereOf = new Map<string, Map<string, ElsewhereVm>>(nodes.map((node) => [node.id, new Map()]));
+    for (const { reportedBy, ...vm } of await this.healing.knownElsewhere(reports)) elsewhereOf.get(reportedBy)?.set(vm.id, vm);
+
+    return nodes.map((node) => ({
+      node,
+      actions: reconcileNode(
+        {
+          nodeId: node.id,
+          observedAt: node.lastSeenAt,
+          placed: placedOn.get(node.id)!.map((vm) => ({ id: vm.id, status: vm.status, generation: vm.generation, statusChangedAt: vm.statusChangedAt, hasOpenAssignment: vm.openAssignments > 0 })),
+          observed: observedOn.get(node.id)!,
+          elsewhere: elsewhereOf.get(node.id)!,
+        },
+        this.settleMs,
+      ),
+    }));
   }
 
   private async apply(nodeId: string, action: Exclude<ReconcileAction, { kind: 'flag-unknown' }>): Promise<boolean> {
