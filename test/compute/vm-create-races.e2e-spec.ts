@@ -93,8 +93,8 @@ describe('VM creates under concurrency', () => {
     expect(await stack.prisma.vmStatusChange.count({ where: { vmId: { in: ids } } })).toBe(ids.length);
     expect(await stack.prisma.vmEvent.count({ where: { vmId: { in: ids }, reason: 'create' } })).toBe(ids.length);
     expect(await stack.prisma.operation.count({ where: { id: { in: accepted.map((body) => body.operation.id) }, targetId: { in: ids } } })).toBe(ids.length);
-    const placementJobs = await stack.prisma.outboxMessage.findMany({ where: { jobName: 'placement.place-vm' }, select: { payload: true } });
-    const placed = new Set(placementJobs.map((job) => (job.payload as { vmId: string }).vmId));
+    const placementJobs = await stack.prisma.outboxMessage.findMany({ where: { jobName: 'placement.place-vms' }, select: { payload: true } });
+    const placed = new Set(placementJobs.flatMap((job) => (job.payload as { vmIds: string[] }).vmIds));
     for (const body of accepted) expect(placed.has(body.vm.id)).toBe(body.vm.status === 'pending');
     expect(accepted.filter((body) => body.vm.status === 'stopped')).toHaveLength(2);
     // No account holds more than it may.

@@ -62,6 +62,7 @@ describe('outbox', () => {
         'placement.place-vm': async ({ vmId }, job) => {
           processed.push({ vmId, job });
         },
+        'placement.place-vms': async () => undefined,
         'placement.retry-waiting': async () => undefined,
       },
       { concurrency: 8 },

@@ -7,6 +7,7 @@ describe('jobDispatcher', () => {
       'placement.place-vm': async (payload, job) => {
         calls.push([payload, job]);
       },
+      'placement.place-vms': async () => undefined,
       'placement.retry-waiting': async () => undefined,
     });
 
@@ -16,7 +17,7 @@ describe('jobDispatcher', () => {
   });
 
   it('fails the attempt of a job it has no handler for, so a newer worker can take the retry', async () => {
-    const dispatch = jobDispatcher('placement', { 'placement.place-vm': async () => undefined, 'placement.retry-waiting': async () => undefined });
+    const dispatch = jobDispatcher('placement', { 'placement.place-vm': async () => undefined, 'placement.place-vms': async () => undefined, 'placement.retry-waiting': async () => undefined });
     await expect(dispatch({ id: '1', name: 'placement.move-vm', data: {}, attemptsMade: 0 })).rejects.toThrow(
       'no handler for job "placement.move-vm" on queue placement',
     );
@@ -28,6 +29,7 @@ describe('jobDispatcher', () => {
       'placement.place-vm': async () => {
         throw new Error('no capacity');
       },
+      'placement.place-vms': async () => undefined,
       'placement.retry-waiting': async () => undefined,
     });
     await expect(dispatch({ id: '1', name: 'placement.place-vm', data: { vmId: 'v' }, attemptsMade: 0 })).rejects.toThrow('no capacity');

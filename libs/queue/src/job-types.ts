@@ -17,6 +17,8 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export interface JobPayloads {
   /** Find a node for a VM and hand it an assignment. `attempt` counts re-placements. */
   'placement.place-vm': { vmId: string; attempt?: number };
+  /** Find nodes for the VMs one create transaction accepted (one job for all of them; their re-placements are `place-vm` jobs). */
+  'placement.place-vms': { vmIds: string[] };
   /** Queue waiting VMs again: pending ones whose job may have been lost, and (when `unschedulable`) every unschedulable one. */
   'placement.retry-waiting': { unschedulable?: boolean };
   /** The Time Tower's heartbeat: mark silent nodes unreachable, close due epochs, finish drains. */

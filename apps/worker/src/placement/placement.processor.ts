@@ -7,7 +7,8 @@ const STUCK_AFTER_MS = 30_000;
 const SWEEP_EVERY_MS = 15_000;
 
 /**
- * Placement in the worker: jobs (one per VM to place) are answered by
+ * Placement in the worker: jobs (one per create transaction's VMs, one per
+ * VM placed again) are answered by
  * placement rounds, which take every VM asked for meanwhile and other
  * waiting ones, plus a periodic sweep that re-queues VMs whose job was lost
  * (a worker killed mid-job). A job waits for the round that deals with its
@@ -33,6 +34,12 @@ export class PlacementProcessor implements OnApplicationBootstrap {
         'placement.place-vm': async ({ vmId, attempt }) => {
           const outcome = await this.rounds.request(vmId, attempt);
           if (outcome.result === 'unschedulable') this.logger.debug(`VM ${vmId} unschedulable: ${outcome.message}`);
+        },
+        // Done once every VM is dealt with; should one be held elsewhere, the job is retried and the others are skipped then.
+        'placement.place-vms': async ({ vmIds }) => {
+          const outcomes = await Promise.all(vmIds.map((vmId) => this.rounds.request(vmId)));
+          const unschedulable = outcomes.filter((outcome) => outcome.result === 'unschedulable').length;
+          if (unschedulable > 0) this.logger.debug(`${unschedulable} of ${vmIds.length} VM(s) unschedulable`);
         },
         'placement.retry-waiting': async ({ unschedulable }) => {
           const queued = await this.placement.retryWaiting({ unschedulable: unschedulable ?? false, stuckAfterMs: STUCK_AFTER_MS });

@@ -154,10 +154,9 @@ export class VmAcceptanceService {
     const operations = this.operations.prepareMany(
       accepted.map(({ request }) => ({ id: newId(), accountId: request.accountId, type: 'vm.create' as const, targetId: request.id, status: isHalted(request) ? ('succeeded' as const) : ('pending' as const) })),
     );
-    const placements = this.jobs.prepareMany(
-      'placement.place-vm',
-      accepted.filter(({ request }) => !isHalted(request)).map(({ request }) => ({ payload: { vmId: request.id } })),
-    );
+    // One placement job for the transaction's VMs: one queue round trip for all of them.
+    const toPlace = accepted.filter(({ request }) => !isHalted(request)).map(({ request }) => request.id);
+    const placements = this.jobs.prepareMany('placement.place-vms', toPlace.length > 0 ? [{ payload: { vmIds: toPlace } }] : []);
     const drafts = accepted.map(({ request, spec }) => draftOf(request, spec));
     const rows = await this.vms.createAccepted(drafts, [operations.statement, placements.statement], db);
     for (const [index, { request, spec }] of accepted.entries()) {
