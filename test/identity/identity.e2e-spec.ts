@@ -80,7 +80,10 @@ describe('identity and tenancy', () => {
     const requests = users.flatMap((caller) =>
       users.map((owner) => ({ allowed: caller === owner, answer: send(accountsGet({ client: api.client(caller.auth.accessToken), path: { accountId: owner.auth.account!.id } })) })),
     );
+    // One request's unusable account id (a NUL) must fail no other request, nor itself with a 500.
+    const unusable = send(accountsGet({ client: api.client(users[0].auth.accessToken), path: { accountId: 'x\u0000y' } }));
     for (const { allowed, answer } of requests) expect((await answer).status).toBe(allowed ? 200 : 404);
+    expect((await unusable).status).toBe(404);
   });
 
   it('refuses revoked, unknown and expired-scope tokens', async () => {

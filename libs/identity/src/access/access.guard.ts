@@ -15,6 +15,8 @@ import {
 import type { Principal } from './principal';
 import { roleAtLeast } from './roles';
 
+const PLAUSIBLE_ACCOUNT_ID = /^[\x21-\x7e]{1,128}$/;
+
 /**
  * The one global guard of the public and admin APIs. It authenticates an API
  * token or an access JWT (passport: `api-token`, then `jwt`) and then enforces
@@ -65,7 +67,8 @@ export class AccessGuard extends AuthGuard(['api-token', 'jwt']) {
 
   private async authorizeAccount(request: FastifyRequest, principal: Principal, requirement: AccountAccessRequirement): Promise<void> {
     const accountId = (request.params as Record<string, string | undefined>).accountId;
-    if (!accountId) throw notFound('Account');
+    // No account has an id with spaces or control characters: such an id names nothing, and is not looked up.
+    if (!accountId || !PLAUSIBLE_ACCOUNT_ID.test(accountId)) throw notFound('Account');
     let role;
     if (principal.kind === 'apiToken') {
       if (principal.accountId !== accountId) throw notFound('Account');

@@ -28,15 +28,26 @@ export class MembershipRepository {
     return this.roleLookups.submit({ accountId, userId });
   }
 
-  /** `findRole` of many (account, user) pairs in one statement, in the order given. */
+  /**
+   * `findRole` of many (account, user) pairs in one statement, in the order
+   * given. Should the statement fail (one request's unusable input, say),
+   * each pair is looked up on its own, so that it fails only its own request.
+   */
   private async findRoles(pairs: ReadonlyArray<{ accountId: string; userId: string }>): Promise<Array<BatchOutcome<{ role: MembershipRole } | null>>> {
-    const rows = await this.prisma.$queryRaw<Array<{ accountId: string; userId: string; role: MembershipRole }>>`
-      SELECT m."accountId", m."userId", m.role::text AS role FROM memberships m
-      JOIN unnest(${pairs.map((pair) => pair.accountId)}::text[], ${pairs.map((pair) => pair.userId)}::text[]) AS p("accountId", "userId")
-        ON m."accountId" = p."accountId" AND m."userId" = p."userId"`;
-    const roles = new Map(rows.map((row) => [`${row.accountId}/${row.userId}`, row.role]));
+    let rows: Array<{ accountId: string; userId: string; role: MembershipRole }>;
+    try {
+      rows = await this.prisma.$queryRaw<Array<{ accountId: string; userId: string; role: MembershipRole }>>`
+        SELECT m."accountId", m."userId", m.role::text AS role FROM memberships m
+        JOIN unnest(${pairs.map((pair) => pair.accountId)}::text[], ${pairs.map((pair) => pair.userId)}::text[]) AS p("accountId", "userId")
+          ON m."accountId" = p."accountId" AND m."userId" = p."userId"`;
+    } catch (error) {
+      if (pairs.length === 1) return [{ ok: false, error }];
+      return Promise.all(pairs.map(async (pair) => (await this.findRoles([pair]))[0]));
+    }
+    const key = (pair: { accountId: string; userId: string }) => JSON.stringify([pair.accountId, pair.userId]);
+    const roles = new Map(rows.map((row) => [key(row), row.role]));
     return pairs.map((pair) => {
-      const role = roles.get(`${pair.accountId}/${pair.userId}`);
+      const role = roles.get(key(pair));
       return { ok: true, value: role ? { role } : null };
     });
   }
