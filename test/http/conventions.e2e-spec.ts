@@ -47,6 +47,17 @@ describe('HTTP conventions', () => {
       expect(new Set(fields)).toEqual(new Set(['email', 'password']));
     });
 
+    it('text no column can store (a NUL, an unpaired surrogate) → 400 naming the field', async () => {
+      // Written as JSON escapes, as a client would send them.
+      const body = `{"email": "nul\\u0000@example.com", "password": "long enough password", "accountName": "half \\ud800 pair"}`;
+      const result = await raw(api, 'POST', '/v1/auth/signup', { body });
+      expectProblem(result, 400, 'request.validation_failed');
+      expect(result.json.errors).toEqual([
+        expect.objectContaining({ field: 'email', code: 'invalid_text' }),
+        expect.objectContaining({ field: 'accountName', code: 'invalid_text' }),
+      ]);
+    });
+
     it('malformed JSON → 400', async () => {
       const result = await raw(api, 'POST', '/v1/auth/login', { body: '{"email": "a@b.c", ' });
       expectProblem(result, 400, 'request.malformed_json');
