@@ -74,6 +74,23 @@ describe('Batcher', () => {
     await expect(third).resolves.toBe('three');
   });
 
+  it('answers an item handed on when its promise settles, without holding the slot', async () => {
+    const { batches, commit } = controlledCommit();
+    const group = new Batcher(commit, { maxBatch: 5, maxInFlight: 1 });
+    let handOn!: (value: string) => void;
+    const handedOn = new Promise<string>((resolve) => (handOn = resolve));
+    const first = group.submit(1);
+    batches[0].finish([{ ok: true, value: handedOn }]);
+    await settle();
+    // The slot is free again: the next item is committed while the first waits for its promise.
+    const second = group.submit(2);
+    expect(batches.map((batch) => batch.items)).toEqual([[1], [2]]);
+    batches[1].finish();
+    await expect(second).resolves.toBe('v2');
+    handOn('later');
+    await expect(first).resolves.toBe('later');
+  });
+
   it('rejects every item of a batch whose commit throws, and goes on with the next', async () => {
     const { batches, commit } = controlledCommit();
     const group = new Batcher(commit, { maxBatch: 5, maxInFlight: 1 });

@@ -1,7 +1,11 @@
 // Pure: no Nest, no Prisma.
 
-/** What a batch answered for one of its items. */
-export type BatchOutcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
+/**
+ * What a batch answered for one of its items: a value, an error, or a
+ * promise of the value for an item the batch hands on (its submitter is
+ * answered when that settles, and the batch's slot is not held meanwhile).
+ */
+export type BatchOutcome<O> = { ok: true; value: O | PromiseLike<O> } | { ok: false; error: unknown };
 
 export interface BatcherOptions {
   /** The most items one batch takes. */
@@ -13,7 +17,7 @@ export interface BatcherOptions {
 interface Pending<I, O> {
   item: I;
   alone: boolean;
-  resolve: (value: O) => void;
+  resolve: (value: O | PromiseLike<O>) => void;
   reject: (error: unknown) => void;
 }
 

@@ -16,6 +16,7 @@ import { VmSnapshotRepository } from './snapshots/vm-snapshot.repository';
 import { VmSnapshotsController } from './snapshots/vm-snapshots.controller';
 import { VmSnapshotsService } from './snapshots/vm-snapshots.service';
 import { VmsController } from './vms/vms.controller';
+import { VmAcceptanceMetrics } from './vms/vm-acceptance.metrics';
 import { VmAcceptanceService } from './vms/vm-acceptance.service';
 import { VmsService } from './vms/vms.service';
 
@@ -23,6 +24,6 @@ import { VmsService } from './vms/vms.service';
 @Module({
   imports: [ComputeCoreModule, NodesModule, CatalogModule, QuotasModule, GatewayTokensModule, WalletsModule],
   controllers: [VmsController, AccountOperationsController, AgentAssignmentsController, GatewayRoutesController, VmSnapshotsController],
-  providers: [VmsService, VmAcceptanceService, OperationsService, AgentAssignmentsService, GatewayRoutesService, GatewayRoutesRepository, VmSnapshotsService, VmSnapshotRepository],
+  providers: [VmsService, VmAcceptanceService, VmAcceptanceMetrics, OperationsService, AgentAssignmentsService, GatewayRoutesService, GatewayRoutesRepository, VmSnapshotsService, VmSnapshotRepository],
 })
 export class ComputeModule {}

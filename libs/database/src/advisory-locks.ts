@@ -28,4 +28,18 @@ export class AdvisoryLocks {
     );
     await tx.$executeRaw`SELECT ${Prisma.join(calls)}`;
   }
+
+  /**
+   * Takes every lock that is free now, in the order given, in one statement,
+   * without waiting for any: answers, for each, whether it is held. A
+   * transaction that only tries can never be part of a deadlock.
+   */
+  async tryHold(tx: Db, locks: readonly AdvisoryLock[]): Promise<boolean[]> {
+    if (locks.length === 0) return [];
+    const calls = locks.map((lock) =>
+      lock.mode === 'shared' ? Prisma.sql`pg_try_advisory_xact_lock_shared(hashtextextended(${lock.key}, 0))` : Prisma.sql`pg_try_advisory_xact_lock(hashtextextended(${lock.key}, 0))`,
+    );
+    const [row] = await tx.$queryRaw<Array<{ held: boolean[] }>>`SELECT ARRAY[${Prisma.join(calls)}] AS held`;
+    return row.held;
+  }
 }

@@ -22,7 +22,7 @@ function nameViolation(): Error {
   });
 }
 
-function setUp(options: { maxVms?: number; failWrite?: (drafts: readonly AcceptedVmDraft[]) => Error | null } = {}) {
+function setUp(options: { maxVms?: number; failWrite?: (drafts: readonly AcceptedVmDraft[]) => Error | null; busyAccount?: string } = {}) {
   // Each transaction's fake client records the names of the VMs it wrote.
   const transactions: string[][] = [];
   const tx = {
@@ -44,7 +44,11 @@ function setUp(options: { maxVms?: number; failWrite?: (drafts: readonly Accepte
   };
   const service = new VmAcceptanceService(
     tx as never,
-    { hold: async () => undefined } as never,
+    {
+      hold: async () => undefined,
+      // A lock of `busyAccount` is held elsewhere: trying it fails, waiting for it succeeds (the holder commits).
+      tryHold: async (_db: unknown, locks: Array<{ key: string }>) => locks.map((lock) => lock.key !== `quota:${options.busyAccount}`),
+    } as never,
     vms as never,
     { prepareMany: (drafts: Array<{ id: string }>) => ({ operations: drafts.map((draft) => ({ id: draft.id })), statement: Prisma.sql`SELECT 1` }) } as never,
     { recheckManyForVms: async (requests: unknown[]) => requests.map(() => spec) } as never,
@@ -54,11 +58,12 @@ function setUp(options: { maxVms?: number; failWrite?: (drafts: readonly Accepte
     } as never,
     { standingsOf: async (accountIds: string[]) => new Map(accountIds.map((id) => [id, { balance: 10n ** 12n, burnRatePerHour: 0n }])), refusal: () => null } as never,
     { prepareMany: () => ({ jobIds: [], statement: null }) } as never,
+    { judgedTogether: () => undefined, handedOn: () => undefined } as never,
   );
   let ids = 0;
-  const request = (name: string, input: Partial<CreateVmDto> = {}): VmAcceptRequest => ({
+  const request = (name: string, input: Partial<CreateVmDto> = {}, accountId = 'acc1'): VmAcceptRequest => ({
     id: `vm${++ids}`,
-    accountId: 'acc1',
+    accountId,
     actor: 'user:u1',
     input: { name, zone: 'eu-west', image: 'ubuntu-24.04', instanceType: 's1.small', ...input } as CreateVmDto,
     fqdn: `vm-${name}.eu-west.example.test`,
@@ -117,5 +122,27 @@ describe('VmAcceptanceService', () => {
     // The fake pool is exhausted: only that create fails.
     expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect((answers[3] as PromiseRejectedResult).reason).toMatchObject({ code: 'entrypoint.udp_pool_exhausted' });
+  });
+
+  it('hands a create whose lock is held elsewhere on to a transaction of its own, and goes on with the others', async () => {
+    const { service, transactions, request } = setUp({ busyAccount: 'busy' });
+    const answers = await Promise.all([
+      service.accept(request('a')),
+      service.accept(request('b')),
+      service.accept(request('c')),
+      service.accept(request('waits', {}, 'busy')),
+      service.accept(request('d')),
+    ]);
+    expect(answers.map((answer) => answer.vm.name)).toEqual(['a', 'b', 'c', 'waits', 'd']);
+    // c, waits and d are batched; waits' account lock is taken, so it leaves for a transaction that waits for it.
+    expect(transactions).toEqual([['a'], ['b'], ['c', 'd'], ['waits']]);
+  });
+
+  it('fails every create of a shared transaction at once when the database is away, without retrying them one by one', async () => {
+    const gone = new Prisma.PrismaClientKnownRequestError('timed out', { code: 'P2028', clientVersion: 'test' });
+    const { service, transactions, request } = setUp({ failWrite: (drafts) => (drafts.length > 1 ? gone : null) });
+    const answers = await Promise.allSettled(['a', 'b', 'c', 'd'].map((name) => service.accept(request(name))));
+    expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect(transactions).toEqual([['a'], ['b'], ['c', 'd']]);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, Batcher, newId, notFound, type BatchOutcome } from '@statemesh/common';
-import { AdvisoryLocks, TransactionRunner, isUniqueViolation, type AdvisoryLock, type Db, type Operation, type VmPort } from '@statemesh/database';
+import { AdvisoryLocks, Prisma, TransactionRunner, isTransientDatabaseFailure, isUniqueViolation, type AdvisoryLock, type Db, type Operation, type VmPort } from '@statemesh/database';
 import { JobEnqueuer } from '@statemesh/queue';
 import { RunwayPolicy } from '@statemesh/wallets';
 import { catalogGatesForVm } from '../catalog/catalog-gate';
@@ -11,6 +11,7 @@ import { OperationRepository } from '../operations/operation.repository';
 import { accountQuotaLock } from '../quotas/quota-lock';
 import { QuotasService, quotaRefusal } from '../quotas/quotas.service';
 import type { CreateVmDto } from './dto/vm.dto';
+import { VmAcceptanceMetrics } from './vm-acceptance.metrics';
 import { VmRepository, liveNameKey, type AcceptedVmDraft, type VmWithPorts } from './vm.repository';
 import { VmsErrors } from './vms.errors';
 
@@ -72,6 +73,7 @@ export class VmAcceptanceService {
     private readonly quotas: QuotasService,
     private readonly runway: RunwayPolicy,
     private readonly jobs: JobEnqueuer,
+    private readonly metrics: VmAcceptanceMetrics,
   ) {}
 
   /** Resolves with the accepted VM once its transaction committed; rejects with the reason it was refused. */
@@ -82,38 +84,73 @@ export class VmAcceptanceService {
 
   private async commit(requests: VmAcceptRequest[]): Promise<Array<BatchOutcome<AcceptedVm>>> {
     try {
-      return await this.tx.run((db) => this.acceptTogether(requests, db));
+      return await this.tx.run((db) => this.acceptTogether(requests, db, 'try'));
     } catch (error) {
       if (requests.length === 1) return [{ ok: false, error: translated(error, requests[0]) }];
+      // What one create can cause (a name taken by a rename under way, text the database refuses) must fail
+      // only that create: each is tried again alone, outside the batcher. Anything else fails them all at once.
+      if (!mayBeOneCreatesFault(error)) return requests.map(() => ({ ok: false, error }));
       this.logger.warn(`accepting ${requests.length} creates together failed (${String(error)}); accepting each alone`);
-      const outcomes: Array<BatchOutcome<AcceptedVm>> = [];
-      for (const request of requests) outcomes.push(...(await this.commit([request])));
-      return outcomes;
+      this.metrics.handedOn('failed-together', requests.length);
+      return requests.map((request) => ({ ok: true, value: this.acceptAlone(request) }));
     }
   }
 
-  private async acceptTogether(requests: readonly VmAcceptRequest[], db: Db): Promise<Array<BatchOutcome<AcceptedVm>>> {
-    const accountIds = [...new Set(requests.map((request) => request.accountId))].sort();
-    // Until commit, in one statement: each account's quota lock, so that two creates cannot both fit into the
-    // last free slot, and the catalog entries' gates, so that none can be retired under the VMs. Always in
-    // the same order (accounts, then gates, each sorted), so that transactions holding several never deadlock.
-    await this.locks.hold(db, [...accountIds.map(accountQuotaLock), ...distinctSorted(requests.flatMap((request) => catalogGatesForVm(request.input)))]);
+  /** One create in a transaction of its own, waiting for its locks as long as they are held: outside the batcher's slots. */
+  private async acceptAlone(request: VmAcceptRequest): Promise<AcceptedVm> {
+    try {
+      const [outcome] = await this.tx.run((db) => this.acceptTogether([request], db, 'wait'));
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value;
+    } catch (error) {
+      throw translated(error, request);
+    }
+  }
+
+  /**
+   * `try`: takes the locks that are free now and never waits for one, so a
+   * lock held elsewhere (a long catalog change, another transaction of the
+   * same account) holds up only the creates that need it: those are handed
+   * on to `acceptAlone`, where they wait on their own. `wait`: waits for all.
+   */
+  private async acceptTogether(requests: readonly VmAcceptRequest[], db: Db, locking: 'try' | 'wait'): Promise<Array<BatchOutcome<AcceptedVm>>> {
+    // Until commit: each account's quota lock, so that two creates cannot both fit into the last free slot,
+    // and the catalog entries' gates, so that none can be retired under the VMs; in one statement, sorted.
+    const needs = new Map(requests.map((request) => [request, [accountQuotaLock(request.accountId), ...catalogGatesForVm(request.input)]]));
+    const locks = distinctSorted([...needs.values()].flat());
+    let contended: VmAcceptRequest[] = [];
+    if (locking === 'wait') await this.locks.hold(db, locks);
+    else {
+      const held = await this.locks.tryHold(db, locks);
+      const missing = new Set(locks.filter((_, index) => !held[index]).map(lockKey));
+      contended = requests.filter((request) => needs.get(request)!.some((lock) => missing.has(lockKey(lock))));
+      if (contended.length > 0) this.metrics.handedOn('lock-held', contended.length);
+    }
+    const together = requests.filter((request) => !contended.includes(request));
+    if (together.length > 0) this.metrics.judgedTogether(together.length);
+    const judged = together.length > 0 ? await this.judgeAndWrite(together, db) : new Map<VmAcceptRequest, BatchOutcome<AcceptedVm>>();
+    return requests.map((request) => judged.get(request) ?? { ok: true, value: this.acceptAlone(request) });
+  }
+
+  /** Judges each create in order, exactly as alone (each locked by the caller), and writes the accepted ones. */
+  private async judgeAndWrite(requests: readonly VmAcceptRequest[], db: Db): Promise<Map<VmAcceptRequest, BatchOutcome<AcceptedVm>>> {
+    const accountIds = [...new Set(requests.map((request) => request.accountId))];
     const specs = await this.catalog.recheckManyForVms(requests.map(catalogRequestOf), db);
     const runways = await this.runway.standingsOf([...new Set(requests.filter((request) => request.hourlyPrice !== null).map((request) => request.accountId))], db);
     const quotas = await this.quotas.standingsOf(accountIds, db);
     const taken = await this.vms.liveNamesTaken(requests.map((request) => ({ accountId: request.accountId, name: request.input.name })), db);
 
-    const refusals = new Map<VmAcceptRequest, unknown>();
+    const outcomes = new Map<VmAcceptRequest, BatchOutcome<AcceptedVm>>();
     const accepted: Array<{ request: VmAcceptRequest; spec: ResolvedVmCatalog }> = [];
     for (const [index, request] of requests.entries()) {
       const spec = specs[index];
       if (spec instanceof DomainError) {
-        refusals.set(request, spec);
+        outcomes.set(request, { ok: false, error: spec });
         continue;
       }
       const refusal = this.refusalOf(request, spec, runways, quotas, taken);
       if (refusal) {
-        refusals.set(request, refusal);
+        outcomes.set(request, { ok: false, error: refusal });
         continue;
       }
       // Later creates of the account see this one, as they would had it committed first.
@@ -122,9 +159,8 @@ export class VmAcceptanceService {
       taken.add(liveNameKey(request.accountId, request.input.name));
       accepted.push({ request, spec });
     }
-
-    const written = await this.write(accepted, db);
-    return requests.map((request) => (refusals.has(request) ? { ok: false, error: refusals.get(request) } : { ok: true, value: written.get(request)! }));
+    for (const [request, vm] of await this.write(accepted, db)) outcomes.set(request, { ok: true, value: vm });
+    return outcomes;
   }
 
   /** Why the create cannot be accepted (402 runway, 422 quota, 409 name), or null; checked in that order, as alone. */
@@ -235,9 +271,18 @@ export function catalogRequestOf(request: { accountId: string; input: CreateVmDt
   return { zone: input.zone, image: input.image, instanceType: input.instanceType, rootDiskGib: input.rootDiskGib, accountId: request.accountId };
 }
 
+function lockKey(lock: AdvisoryLock): string {
+  return `${lock.key}\u0000${lock.mode}`;
+}
+
 function distinctSorted(locks: readonly AdvisoryLock[]): AdvisoryLock[] {
-  const byKey = new Map(locks.map((lock) => [`${lock.key}\u0000${lock.mode}`, lock]));
+  const byKey = new Map(locks.map((lock) => [lockKey(lock), lock]));
   return [...byKey.keys()].sort().map((key) => byKey.get(key)!);
+}
+
+/** Errors of a statement that one create's data can cause; connection losses, timeouts and the like are everyone's. */
+function mayBeOneCreatesFault(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && !isTransientDatabaseFailure(error) && !error.code.startsWith('P1');
 }
 
 function nameTaken(name: string): DomainError {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration, type HistogramConfiguration } from 'prom-client';
 
 /**
  * The process's Prometheus registry. Capabilities register their own counters
- * through `counter()`; the HTTP layer records per-route latency.
+ * and histograms through `counter()` and `histogram()`; the HTTP layer records per-route latency.
  */
 @Injectable()
 export class MetricsService {
@@ -26,6 +26,13 @@ export class MetricsService {
     const existing = this.registry.getSingleMetric(configuration.name);
     if (existing) return existing as Counter<Label>;
     return new Counter({ ...configuration, registers: [this.registry] });
+  }
+
+  /** A histogram registered once per name, however many services ask for it. */
+  histogram<Label extends string>(configuration: Omit<HistogramConfiguration<Label>, 'registers'>): Histogram<Label> {
+    const existing = this.registry.getSingleMetric(configuration.name);
+    if (existing) return existing as Histogram<Label>;
+    return new Histogram({ ...configuration, registers: [this.registry] });
   }
 
   render(): Promise<string> {
