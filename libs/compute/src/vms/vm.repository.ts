@@ -427,7 +427,3 @@ export class VmRepository {
       LIMIT ${limit}`;
   }
 }
-
-function jsonOrNull(value: object | null): string | null {
-  return value === null ? null : JSON.stringify(value);
-}

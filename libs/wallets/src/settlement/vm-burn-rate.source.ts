@@ -24,10 +24,6 @@ export class VmBurnRateSource implements BurnRateSource, OnModuleInit {
     this.registry.register(this);
   }
 
-  async hourlyCost(accountId: string, now: Date = new Date()): Promise<bigint> {
-    return (await this.hourlyCosts([accountId], undefined, now)).get(accountId)!;
-  }
-
   async hourlyCosts(accountIds: readonly string[], db?: Db, now: Date = new Date()): Promise<Map<string, bigint>> {
     const prices = await this.pricing.priceListAt(now);
     if (!prices) return new Map(accountIds.map((id) => [id, 0n]));

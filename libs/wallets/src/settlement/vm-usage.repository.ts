@@ -207,11 +207,7 @@ export class VmUsageRepository {
    * types of VMs that are running or about to (scheduled, provisioning,
    * starting), and the public UDP ports of every VM that exists.
    */
-  async burningResources(accountId: string, db: Db = this.prisma): Promise<BurningVmResources> {
-    return (await this.burningResourcesOf([accountId], db)).get(accountId)!;
-  }
-
-  /** `burningResources` of many accounts in two statements; every account given has an entry. */
+  /** What of each account's VMs costs money now (VMs that run or are about to, by instance type; public UDP ports), in two statements; every account given has an entry. */
   async burningResourcesOf(accountIds: readonly string[], db: Db = this.prisma): Promise<Map<string, BurningVmResources>> {
     const ids = [...new Set(accountIds)];
     const instanceTypes = await db.$queryRaw<Array<{ accountId: string; instanceType: string; count: number }>>`

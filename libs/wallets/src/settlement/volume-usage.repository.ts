@@ -142,11 +142,7 @@ export class VolumeUsageRepository {
   }
 
   /** What an account's billable volumes hold, per provider: the GiB of every volume that exists and is usable. */
-  async billableGibByProvider(accountId: string, db: Db = this.prisma): Promise<Array<{ provider: string; gib: bigint }>> {
-    return (await this.billableGibByProviderOf([accountId], db)).get(accountId)!;
-  }
-
-  /** `billableGibByProvider` of many accounts in one statement; every account given has an entry. */
+  /** The GiB of each account's billable volumes by provider, in one statement; every account given has an entry. */
   async billableGibByProviderOf(accountIds: readonly string[], db: Db = this.prisma): Promise<Map<string, Array<{ provider: string; gib: bigint }>>> {
     const ids = [...new Set(accountIds)];
     const rows = await db.$queryRaw<Array<{ accountId: string; provider: string; gib: string }>>`

@@ -13,8 +13,7 @@ import type { Db } from '@statemesh/database';
  */
 export interface BurnRateSource {
   readonly name: string;
-  hourlyCost(accountId: string): Promise<bigint>;
-  /** `hourlyCost` of many accounts at once (in `db` when given); every account given has an entry. */
+  /** What each account's resources of this kind cost per hour now (read in `db` when given); every account given has an entry. */
   hourlyCosts(accountIds: readonly string[], db?: Db): Promise<Map<string, bigint>>;
 }
 
