@@ -135,6 +135,25 @@ export class CandidateSnapshot {
   }
 }
 
+/**
+ * Every candidate is built by this one object literal, so all of them share
+ * one hidden class: a ranking reads their fields for each of thousands of
+ * nodes, and V8 answers those reads fast only while it sees few shapes. (A
+ * spread, `{ ...node }`, leaves nearly every copy with a shape of its own,
+ * which made a ranking ten times slower.)
+ */
 function toCandidate(node: PlacementNode): SnapshotNode {
-  return { ...node, antiAffinityGroups: EMPTY_GROUPS };
+  return {
+    id: node.id,
+    zone: node.zone,
+    class: node.class,
+    arch: node.arch,
+    virtualization: node.virtualization,
+    status: node.status,
+    eligible: node.eligible,
+    capacity: node.capacity,
+    allocated: node.allocated,
+    antiAffinityGroups: EMPTY_GROUPS,
+    version: node.version,
+  };
 }
