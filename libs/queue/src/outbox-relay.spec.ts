@@ -17,14 +17,10 @@ class FakeOutbox {
     private readonly recorder: Recorder,
     private rows: ClaimedOutboxMessage[],
   ) {}
-  async claimBatch(_tx: unknown, limit: number): Promise<ClaimedOutboxMessage[]> {
-    this.recorder.events.push(`claim ${limit}`);
-    return this.rows.slice(0, limit);
-  }
-  async delete(_tx: unknown, ids: readonly bigint[]): Promise<number> {
-    this.recorder.events.push(`delete ${ids.join(',')}`);
-    this.rows = this.rows.filter((row) => !ids.includes(row.id));
-    return ids.length;
+  async takeBatch(_tx: unknown, limit: number): Promise<ClaimedOutboxMessage[]> {
+    const taken = this.rows.slice(0, limit);
+    this.recorder.events.push(`take ${limit}: ${taken.map((row) => row.id).join(',')}`);
+    return taken;
   }
 }
 
@@ -80,7 +76,7 @@ function relayWith(rows: ClaimedOutboxMessage[], batchSize = 10) {
 }
 
 describe('OutboxRelay.relayBatch', () => {
-  it('adds each queue\'s jobs in one bulk, then deletes the rows, inside one transaction', async () => {
+  it('takes the rows and adds each queue\'s jobs in one bulk, inside one transaction', async () => {
     const { relay, recorder } = relayWith([
       row(1, 'placement', 'placement.place-vm'),
       row(2, 'maintenance', 'maintenance.prune-idempotency-records'),
@@ -91,31 +87,30 @@ describe('OutboxRelay.relayBatch', () => {
 
     expect(recorder.events).toEqual([
       'begin',
-      'claim 10',
+      'take 10: 1,2,3',
       'add placement placement.place-vm#placement.place-vm.j1+0 placement.place-vm#placement.place-vm.j3+900',
       'add maintenance maintenance.prune-idempotency-records#maintenance.prune-idempotency-records.j2+0',
-      'delete 1,2,3',
       'commit',
     ]);
   });
 
-  it('claims at most one batch', async () => {
+  it('takes at most one batch', async () => {
     const { relay, recorder } = relayWith([row(1, 'placement', 'placement.place-vm'), row(2, 'placement', 'placement.place-vm')], 1);
     await expect(relay.relayBatch()).resolves.toBe(1);
-    expect(recorder.events).toContain('delete 1');
+    expect(recorder.events).toContain('take 1: 1');
   });
 
   it('does nothing more when the outbox is empty', async () => {
     const { relay, recorder } = relayWith([]);
     await expect(relay.relayBatch()).resolves.toBe(0);
-    expect(recorder.events).toEqual(['begin', 'claim 10', 'commit']);
+    expect(recorder.events).toEqual(['begin', 'take 10: ', 'commit']);
   });
 
   it('keeps the rows when BullMQ refuses the jobs', async () => {
     const { relay, recorder, queues } = relayWith([row(1, 'placement', 'placement.place-vm')]);
     queues.refuseWith = new Error('Stream isn\'t writeable and enableOfflineQueue options is false');
     await expect(relay.relayBatch()).rejects.toThrow('Stream isn');
-    expect(recorder.events).toEqual(['begin', 'claim 10', 'rollback']);
+    expect(recorder.events).toEqual(['begin', 'take 10: 1', 'rollback']);
   });
 
   it('does not open a transaction while Redis is unreachable', async () => {

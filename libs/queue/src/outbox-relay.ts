@@ -11,11 +11,11 @@ import { withTimeout } from './with-timeout';
 
 /**
  * Moves committed outbox rows to BullMQ. Each pass, in one transaction:
- * claim the oldest rows (FOR UPDATE SKIP LOCKED, so any number of workers
- * relay side by side without handing the same row over twice), add them to
- * their queues, delete them, commit. Rows are deleted only after BullMQ
- * accepted their jobs; when Redis is unreachable the transaction rolls back,
- * the rows stay, and the relay retries with backoff.
+ * take the oldest rows (deleted and returned by one statement, FOR UPDATE
+ * SKIP LOCKED, so any number of workers relay side by side without handing
+ * the same row over twice), add them to their queues, commit. The deletion
+ * commits only after BullMQ accepted the jobs; when Redis is unreachable the
+ * transaction rolls back, the rows stay, and the relay retries with backoff.
  *
  * Delivery is at least once: a crash between BullMQ accepting the jobs and
  * the commit relays those rows again. The second copy carries the same job id,
@@ -64,13 +64,9 @@ export class OutboxRelay implements OnModuleDestroy {
     await this.queues.waitUntilConnected(publishTimeoutMs);
     return this.transactions.run(
       async (tx) => {
-        const messages = await this.outbox.claimBatch(tx, batchSize);
+        const messages = await this.outbox.takeBatch(tx, batchSize);
         if (messages.length === 0) return 0;
         await withTimeout(this.publish(messages), publishTimeoutMs, `Redis did not accept ${messages.length} job(s) within ${publishTimeoutMs} ms`);
-        await this.outbox.delete(
-          tx,
-          messages.map((message) => message.id),
-        );
         return messages.length;
       },
       { timeoutMs: publishTimeoutMs + 10_000 },

@@ -5,7 +5,7 @@ import type { OutboxMessageDraft } from './outbox-message';
 /** PostgreSQL channel the relay LISTENs on; enqueue notifies it, delivered at commit. */
 export const OUTBOX_CHANNEL = 'statemesh_outbox';
 
-/** An outbox row claimed by a relay, with what is left of its delay. */
+/** An outbox row taken by a relay, with what is left of its delay. */
 export interface ClaimedOutboxMessage {
   id: bigint;
   queue: string;
@@ -68,23 +68,22 @@ export class OutboxRepository {
   }
 
   /**
-   * Locks the oldest rows no other relay holds. SKIP LOCKED lets several relays
-   * work side by side, each on its own rows, without waiting on each other.
-   * Must run inside the transaction that later deletes the rows.
+   * Takes the oldest rows no other relay holds, oldest first: deletes them
+   * in the caller's transaction and returns them, in one statement. The
+   * rows are gone only if that transaction commits (after BullMQ accepted
+   * their jobs); a rollback puts them back, and until the end of the
+   * transaction other sessions still see them and other relays skip them
+   * (SKIP LOCKED), so several relays work side by side without waiting on
+   * each other or handing a row over twice.
    */
-  claimBatch(tx: Prisma.TransactionClient, limit: number): Promise<ClaimedOutboxMessage[]> {
-    return tx.$queryRaw<ClaimedOutboxMessage[]>`
-      SELECT "id", "queue", "jobName", "jobId", "payload",
-             GREATEST(0, "delayMs" - FLOOR(EXTRACT(EPOCH FROM (clock_timestamp() - "createdAt")) * 1000))::int AS "remainingDelayMs"
-      FROM "outbox_messages"
-      ORDER BY "id"
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED`;
-  }
-
-  async delete(tx: Prisma.TransactionClient, ids: readonly bigint[]): Promise<number> {
-    const { count } = await tx.outboxMessage.deleteMany({ where: { id: { in: [...ids] } } });
-    return count;
+  async takeBatch(tx: Prisma.TransactionClient, limit: number): Promise<ClaimedOutboxMessage[]> {
+    const rows = await tx.$queryRaw<ClaimedOutboxMessage[]>`
+      DELETE FROM "outbox_messages"
+      WHERE "id" IN (SELECT "id" FROM "outbox_messages" ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING "id", "queue", "jobName", "jobId", "payload",
+                GREATEST(0, "delayMs" - FLOOR(EXTRACT(EPOCH FROM (clock_timestamp() - "createdAt")) * 1000))::int AS "remainingDelayMs"`;
+    // RETURNING follows no order: jobs are added in the order they were enqueued.
+    return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** Rows not yet relayed (committed ones only, as seen from outside any transaction). */

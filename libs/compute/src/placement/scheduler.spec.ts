@@ -594,6 +594,35 @@ describe('PlacementSequence', () => {
     );
   });
 
+  it('stays exact when a take lands on a node the decision did not choose, ranked or not (property)', () => {
+    const run = fleetArbitrary.chain((nodes) =>
+      fc.tuple(
+        fc.constant(nodes),
+        fc.array(requestArbitrary(nodes.map((n) => n.id)), { minLength: 1, maxLength: 3 }),
+        nodes.length === 0 ? fc.constant<Array<[number, number]>>([]) : fc.array(fc.tuple(fc.nat(2), fc.nat(nodes.length - 1)), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 4 }),
+      ),
+    );
+    fc.assert(
+      fc.property(run, ([nodes, shapes, picks, rankLimit]) => {
+        const limited = new PlacementScheduler({ rankLimit });
+        const sequence = limited.sequence(nodes);
+        let fleet = nodes;
+        for (const [pick, target] of picks) {
+          const r = shapes[pick % shapes.length];
+          const expected = limited.place(r, fleet);
+          const decided = sequence.place(r);
+          expect(decided.explanation).toEqual(expected.explanation);
+          expect(decided.ranked).toEqual(expected.ranked.slice(0, decided.ranked.length));
+          const nodeId = nodes[target].id;
+          sequence.take(nodeId, r);
+          fleet = fleet.map((n) => (n.id === nodeId ? taken(n, r) : n));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('stays exact on a fleet where most nodes fit, with small rank limits (property)', () => {
     // Most nodes feasible and many takes: the standings shrink, grow back and are ranked again.
     const fitting = fc

@@ -278,13 +278,26 @@ export class PlacementSequence {
 
   /** Takes what `request` asks for on the node (GPUs of the first model that fits), for every later decision. */
   take(nodeId: string, request: PlacementRequest): void {
-    this.indexById ??= new Map(this.nodes.map((node, index) => [node.id, index]));
-    const index = this.indexById.get(nodeId);
-    if (index === undefined) throw new RangeError(`node ${nodeId} is not a candidate of this sequence`);
+    const index = this.indexOf(nodeId);
     const before = this.nodes[index];
     const after = withTaken(before, request);
     this.nodes[index] = after;
     for (const standing of this.standings.values()) this.correct(standing, index, before, after);
+  }
+
+  /**
+   * Where the node is among the candidates. The node taken is nearly always
+   * one a standing keeps (the decision just chose it), so a round of a few
+   * VMs looks it up there instead of indexing every candidate first.
+   */
+  private indexOf(nodeId: string): number {
+    for (const standing of this.standings.values()) {
+      for (const slot of standing.kept) if (this.nodes[slot.index].id === nodeId) return slot.index;
+    }
+    this.indexById ??= new Map(this.nodes.map((node, index) => [node.id, index]));
+    const index = this.indexById.get(nodeId);
+    if (index === undefined) throw new RangeError(`node ${nodeId} is not a candidate of this sequence`);
+    return index;
   }
 
   private correct(standing: Standing, index: number, before: CandidateNode, after: CandidateNode): void {
@@ -326,22 +339,36 @@ function shapeOf(request: PlacementRequest): string {
   ].join('\u0000');
 }
 
+/** The node once `request` is placed on it. An object literal, not a spread: see `firstRejection`. */
 function withTaken(node: CandidateNode, request: PlacementRequest): CandidateNode {
   const allocated = node.allocated;
   const gpus = request.gpus;
   const model = gpus !== undefined && gpus.count > 0 ? freeGpuModel(node, gpus) : null;
   return {
-    ...node,
+    id: node.id,
+    zone: node.zone,
+    class: node.class,
+    arch: node.arch,
+    virtualization: node.virtualization,
+    status: node.status,
+    eligible: node.eligible,
+    capacity: node.capacity,
     allocated: {
       vcpu: allocated.vcpu + request.vcpu,
       memoryMib: allocated.memoryMib + request.memoryMib,
       diskGib: allocated.diskGib + request.diskGib,
       gpus: model === null || gpus === undefined ? allocated.gpus : [...allocated.gpus, { model, count: gpus.count }],
     },
+    antiAffinityGroups: node.antiAffinityGroups,
   };
 }
 
-/** Index of the first filter that rejects the node, or FEASIBLE. */
+/**
+ * Index of the first filter that rejects the node, or FEASIBLE. Runs for
+ * every candidate of a ranking: it is fast only while the candidates share
+ * few hidden classes, so callers build them with one object literal each
+ * (not `{ ...node }`, which gives nearly every copy a shape of its own).
+ */
 function firstRejection(node: CandidateNode, request: PlacementRequest): number {
   if (node.class !== 'bare-metal' && node.class !== 'datacenter') return CLASS;
   if (!node.virtualization) return VIRTUALIZATION;

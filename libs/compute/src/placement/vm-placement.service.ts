@@ -137,7 +137,12 @@ export class VmPlacementService {
     const taken = new Set(await this.vms.nodesOfGroup(accountId, request.antiAffinityGroup));
     if (taken.size === 0) return nodes;
     const groups = [request.antiAffinityGroup];
-    return nodes.map((node) => (taken.has(node.id) ? { ...node, antiAffinityGroups: groups } : node));
+    // A literal rather than a spread, so the copies keep the candidates' one shape (see `firstRejection`).
+    return nodes.map((node) =>
+      taken.has(node.id)
+        ? { id: node.id, zone: node.zone, class: node.class, arch: node.arch, virtualization: node.virtualization, status: node.status, eligible: node.eligible, capacity: node.capacity, allocated: node.allocated, antiAffinityGroups: groups }
+        : node,
+    );
   }
 
   private async tryReserve(vm: VmWithPorts, nodeId: string, decision: PlacementDecision): Promise<'placed' | 'node_full' | 'node_busy' | 'vm_moved_on'> {
