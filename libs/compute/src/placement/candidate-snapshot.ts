@@ -88,72 +88,46 @@ export class CandidateSnapshot {
 
   /**
    * Takes nodes as the database answered them (a round's reservations, a
-   * catch-up): each replaces the node it is newer than; a node now
-   * decommissioned leaves the snapshot, a new one joins it. A node read at
-   * the version the snapshot holds is the node as known (the version moves
-   * with every change of what placement reads), and is kept as it is.
+   * catch-up): each replaces the node it is newer than or as new as; a node
+   * now decommissioned leaves the snapshot, a new one joins it.
    */
   merge(changed: readonly PlacementNode[]): void {
-    // A new array (made at the first change), so that a decision running over the previous one keeps a consistent view.
-    let nodes: SnapshotNode[] | undefined;
+    if (changed.length === 0) return;
+    // A new array, so that a decision running over the previous one keeps a consistent view.
+    const nodes = this.nodes.slice();
     const gone = new Set<string>();
     let added = false;
     for (const node of changed) {
       const index = this.indexById.get(node.id);
-      const known = index === undefined ? undefined : (nodes ?? this.nodes)[index];
       if (node.status === 'decommissioned') {
-        if (known !== undefined && node.version >= known.version) gone.add(node.id);
+        if (index !== undefined && node.version >= nodes[index].version) gone.add(node.id);
       } else if (index === undefined) {
-        (nodes ??= this.nodes.slice()).push(toCandidate(node));
+        nodes.push(toCandidate(node));
         added = true;
-      } else if (known !== undefined && node.version > known.version) {
-        (nodes ??= this.nodes.slice())[index] = toCandidate(node);
+      } else if (node.version >= nodes[index].version) {
+        nodes[index] = toCandidate(node);
       }
     }
-    if (nodes === undefined && gone.size === 0) return;
-    nodes ??= this.nodes;
     this.nodes = gone.size > 0 ? nodes.filter((node) => !gone.has(node.id)) : nodes;
     if (added || gone.size > 0) this.indexById = new Map(this.nodes.map((node, index) => [node.id, index]));
   }
 
   private refresh(): Promise<void> {
-    this.loading ??= this.reread().finally(() => {
-      this.loading = undefined;
-    });
+    this.loading ??= this.capacity
+      .readForPlacement()
+      .then((read) => this.replace(read.nodes))
+      .finally(() => {
+        this.loading = undefined;
+      });
     return this.loading;
   }
 
-  /**
-   * Reads the nodes again: every node's version first, then only the nodes
-   * the snapshot does not hold or holds at an older version; nodes no longer
-   * listed are gone. The same outcome as reading every node whole, at a
-   * fraction of the cost when few changed (the common case: rounds keep the
-   * snapshot current, and this read only catches writers outside the round
-   * lock). An empty snapshot, or one mostly out of date, is read whole.
-   */
-  private async reread(): Promise<void> {
-    if (this.nodes.length === 0) return this.replace((await this.capacity.readForPlacement()).nodes);
-    const versions = await this.capacity.placementVersions();
-    const stale: string[] = [];
-    for (const [id, version] of versions) {
-      const index = this.indexById.get(id);
-      if (index === undefined || this.nodes[index].version < version) stale.push(id);
-    }
-    if (stale.length > versions.size / 2) return this.replace((await this.capacity.readForPlacement()).nodes);
-    this.merge(await this.capacity.readNodes(stale));
-    if (this.nodes.some((node) => !versions.has(node.id))) {
-      this.nodes = this.nodes.filter((node) => versions.has(node.id));
-      this.indexById = new Map(this.nodes.map((node, index) => [node.id, index]));
-    }
-    this.readAt = Date.now();
-  }
-
-  /** Takes a read of every node: nodes missing from it are gone; for the others, the newer version wins (the known node, when as new). */
+  /** Takes a read of every node: nodes missing from it are gone; for the others, the newer version wins. */
   private replace(read: readonly PlacementNode[]): void {
     const nodes = read.map((node) => {
       const index = this.indexById.get(node.id);
       const known = index === undefined ? undefined : this.nodes[index];
-      return known !== undefined && known.version >= node.version ? known : toCandidate(node);
+      return known !== undefined && known.version > node.version ? known : toCandidate(node);
     });
     this.nodes = nodes;
     this.indexById = new Map(nodes.map((node, index) => [node.id, index]));

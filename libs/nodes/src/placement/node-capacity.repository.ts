@@ -172,24 +172,6 @@ export class NodeCapacityRepository {
   }
 
   /**
-   * The version of every node a placement decision considers (not
-   * decommissioned), by id: two short columns, so that a reader holding a
-   * copy of the nodes can tell which ones changed without reading them all
-   * (`readNodes`). Reading 10,000 whole nodes costs about ten times more.
-   */
-  async placementVersions(db: Db = this.prisma): Promise<Map<string, number>> {
-    const rows = await db.$queryRaw<Array<{ id: string; version: number }>>`SELECT id, version FROM nodes WHERE status <> 'decommissioned'`;
-    return new Map(rows.map((row) => [row.id, row.version]));
-  }
-
-  /** These nodes as they are now, decommissioned ones included (so that a reader can drop them). */
-  async readNodes(ids: readonly string[], db: Db = this.prisma): Promise<PlacementNode[]> {
-    if (ids.length === 0) return [];
-    const rows = await db.$queryRaw<PlacementSqlRow[]>`SELECT ${PLACEMENT_SQL_COLUMNS} FROM nodes n WHERE n.id = ANY(${ids}::text[])`;
-    return rows.map(fromSqlRow);
-  }
-
-  /**
    * Nodes whose row changed at or after `since` (a database time from an
    * earlier read), decommissioned ones included so that a reader can drop
    * them. A second of overlap covers the millisecond rounding of the column.
