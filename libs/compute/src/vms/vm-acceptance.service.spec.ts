@@ -124,7 +124,7 @@ describe('VmAcceptanceService', () => {
     expect((answers[3] as PromiseRejectedResult).reason).toMatchObject({ code: 'entrypoint.udp_pool_exhausted' });
   });
 
-  it('hands a create whose lock is held elsewhere on to a transaction of its own, and goes on with the others', async () => {
+  it('hands a create whose lock is held elsewhere on (to the next batch once, then to a transaction of its own), and goes on with the others', async () => {
     const { service, transactions, request } = setUp({ busyAccount: 'busy' });
     const answers = await Promise.all([
       service.accept(request('a')),
@@ -134,8 +134,9 @@ describe('VmAcceptanceService', () => {
       service.accept(request('d')),
     ]);
     expect(answers.map((answer) => answer.vm.name)).toEqual(['a', 'b', 'c', 'waits', 'd']);
-    // c, waits and d are batched; waits' account lock is taken, so it leaves for a transaction that waits for it.
-    expect(transactions).toEqual([['a'], ['b'], ['c', 'd'], ['waits']]);
+    // c, waits and d are batched; waits' account lock is taken, so it joins the next batch once (which writes
+    // nothing: the lock is still taken), then leaves for a transaction that waits for it.
+    expect(transactions).toEqual([['a'], ['b'], ['c', 'd'], [], ['waits']]);
   });
 
   it('fails every create of a shared transaction at once when the database is away, without retrying them one by one', async () => {

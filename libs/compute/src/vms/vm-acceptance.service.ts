@@ -59,6 +59,8 @@ export interface AcceptedVm {
 @Injectable()
 export class VmAcceptanceService {
   private readonly logger = new Logger(VmAcceptanceService.name);
+  /** Creates that went back to the batcher once because a lock they need was held. */
+  private readonly requeued = new WeakSet<VmAcceptRequest>();
   private readonly group = new Batcher<VmAcceptRequest, AcceptedVm>((requests) => this.commit(requests), {
     maxBatch: MAX_CREATES_PER_TRANSACTION,
     maxInFlight: ACCEPTING_TRANSACTIONS,
@@ -96,6 +98,17 @@ export class VmAcceptanceService {
     }
   }
 
+  /**
+   * A create whose lock was held: most often by the other transaction of this
+   * process (another create of its account), which commits in a moment, so it
+   * joins the next batch once; held again then, it waits in a transaction of its own.
+   */
+  private handOn(request: VmAcceptRequest): Promise<AcceptedVm> {
+    if (this.requeued.has(request)) return this.acceptAlone(request);
+    this.requeued.add(request);
+    return this.group.submit(request);
+  }
+
   /** One create in a transaction of its own, waiting for its locks as long as they are held: outside the batcher's slots. */
   private async acceptAlone(request: VmAcceptRequest): Promise<AcceptedVm> {
     try {
@@ -129,7 +142,7 @@ export class VmAcceptanceService {
     const together = requests.filter((request) => !contended.includes(request));
     if (together.length > 0) this.metrics.judgedTogether(together.length);
     const judged = together.length > 0 ? await this.judgeAndWrite(together, db) : new Map<VmAcceptRequest, BatchOutcome<AcceptedVm>>();
-    return requests.map((request) => judged.get(request) ?? { ok: true, value: this.acceptAlone(request) });
+    return requests.map((request) => judged.get(request) ?? { ok: true, value: this.handOn(request) });
   }
 
   /** Judges each create in order, exactly as alone (each locked by the caller), and writes the accepted ones. */
