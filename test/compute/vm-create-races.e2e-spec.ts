@@ -31,6 +31,23 @@ describe('VM creates under concurrency', () => {
     return { changed, countWhenChanged, answers: await Promise.all(creates) };
   }
 
+  /** Runs `take` (a lock, a row lock) in a transaction that stays open until `release` is called. */
+  function holdInTransaction(take: (tx: Parameters<Parameters<typeof stack.prisma.$transaction>[0]>[0]) => Promise<unknown>) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const blocker = stack.prisma.$transaction(
+      async (tx) => {
+        await take(tx);
+        holding();
+        await released;
+      },
+      { timeout: 60_000 },
+    );
+    return { release, held, blocker };
+  }
+
   beforeAll(async () => {
     stack = await ComputeStack.start('vmraces');
   }, 60_000);
@@ -121,18 +138,7 @@ describe('VM creates under concurrency', () => {
     const waiting = await stack.signupTenant();
     const other = await stack.signupTenant();
     // A long change of one image holds its gate exclusively: creates on that image wait for it, alone.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    const blocker = stack.prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('catalog:image:ubuntu-22.04', 0))`;
-        holding();
-        await released;
-      },
-      { timeout: 60_000 },
-    );
+    const { release, held, blocker } = holdInTransaction((tx) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('catalog:image:ubuntu-22.04', 0))`);
     await held;
     const blocked = Array.from({ length: 4 }, () => create(waiting, vmBody({ image: 'ubuntu-22.04' })));
     const started = Date.now();
@@ -171,18 +177,7 @@ describe('VM creates under concurrency', () => {
     await send(adminCatalogCreateZone({ client: stack.admin, body: { name: zone, displayName: zone, udpPortMin: 40000, udpPortMax: 40999 } }));
     // Holding the account row keeps the create's VM insert waiting (its foreign key check
     // needs the row), after the create has checked the zone in its transaction.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    const blocker = stack.prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT 1 FROM accounts WHERE id = ${tenant.accountId} FOR UPDATE`;
-        holding();
-        await released;
-      },
-      { timeout: 30_000 },
-    );
+    const { release, held, blocker } = holdInTransaction((tx) => tx.$executeRaw`SELECT 1 FROM accounts WHERE id = ${tenant.accountId} FOR UPDATE`);
     await held;
     const answered: string[] = [];
     const creating = create(tenant, vmBody({ zone })).then((answer) => (answered.push('create'), answer));
