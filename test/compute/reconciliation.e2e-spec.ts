@@ -1,7 +1,7 @@
 import { newId } from '@statemesh/common';
 import type { VmStatus } from '@statemesh/compute';
 import type { PrismaService } from '@statemesh/database';
-import { RECONCILE_NODES_PER_CHUNK, VmReconcilerService } from '../../libs/compute/src/healing/vm-reconciler.service';
+import { RECONCILE_NODES_PER_CHUNK, REPORT_LATENESS_MS, VmReconcilerService } from '../../libs/compute/src/healing/vm-reconciler.service';
 import { ComputeStack } from './compute-stack';
 
 const LONG_AGO = new Date(Date.now() - 3_600_000);
@@ -50,12 +50,12 @@ describe('reconciliation of node reports', () => {
     return ids;
   }
 
-  /** Sets what each node's last heartbeat said it holds, and when (now: fresh). */
-  async function report(reports: ReadonlyMap<string, ReportedVm[]>): Promise<void> {
+  /** Sets what each node's last heartbeat said it holds, and when (now by default: fresh). */
+  async function report(reports: ReadonlyMap<string, ReportedVm[]>, secondsAgo = 0): Promise<void> {
     const nodeIds = [...reports.keys()];
     const vms = nodeIds.map((nodeId) => JSON.stringify(reports.get(nodeId)));
     await prisma.$executeRaw`
-      UPDATE nodes n SET "reportedVms" = r.vms::jsonb, "lastSeenAt" = now()
+      UPDATE nodes n SET "reportedVms" = r.vms::jsonb, "lastSeenAt" = now() - make_interval(secs => ${secondsAgo})
       FROM unnest(${nodeIds}::text[], ${vms}::text[]) AS r(id, vms) WHERE n.id = r.id`;
   }
 
@@ -167,5 +167,18 @@ describe('reconciliation of node reports', () => {
     const { summary, issued } = await pass();
     expect(issued).toEqual(expected.sort());
     expect(summary).toEqual({ nodes: count, actions: expected.length, flagged });
+  });
+
+  it('reads a report again only until it is older than the previous pass by more than a heartbeat can be late', async () => {
+    const [node] = await stack.addSmallNodes(1);
+    const [lost] = await placeVms([{ nodeId: node }]);
+    await prisma.node.update({ where: { id: node }, data: { lastSeenAt: null } });
+    await pass();
+    // Fresh (NODE_UNREACHABLE_AFTER_SECONDS is 60) but from before the previous pass, beyond the lateness allowed: already reconciled.
+    await report(new Map([[node, []]]), REPORT_LATENESS_MS / 1000 + 20);
+    expect(await pass()).toEqual({ summary: { nodes: 0, actions: 0, flagged: 0 }, issued: [] });
+    // A heartbeat that commits late, stamped a little before the previous pass, is still read.
+    await report(new Map([[node, []]]), REPORT_LATENESS_MS / 1000 / 2);
+    expect(await pass()).toEqual({ summary: { nodes: 1, actions: 1, flagged: 0 }, issued: [`create-vm ${lost} on ${node}`] });
   });
 });

@@ -18,6 +18,13 @@ import { VmHealingRepository, type PlacedVmRow, type ReportingNode } from './vm-
  */
 export const RECONCILE_NODES_PER_CHUNK = 500;
 
+/**
+ * A heartbeat stamps its time before it commits, and the clock of the API
+ * host that stamped it may run behind this one: reports stamped up to this
+ * long before the previous pass started are read again by the next one.
+ */
+export const REPORT_LATENESS_MS = 10_000;
+
 export interface ReconcileSummary {
   nodes: number;
   actions: number;
@@ -42,6 +49,8 @@ export interface ReconcileSummary {
 @Injectable()
 export class VmReconcilerService {
   private readonly logger = new Logger(VmReconcilerService.name);
+  /** When this process's last complete pass started; undefined before the first. */
+  private previousPassAt: number | undefined;
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -65,9 +74,19 @@ export class VmReconcilerService {
     return this.config.nodes.unreachableAfterSeconds * 500 + 2_000;
   }
 
+  /**
+   * Reconciles the nodes whose report is new since this process's previous
+   * pass (every fresh one on the first pass). A report once reconciled needs
+   * nothing more until the node sends the next: every rule weighs the VMs
+   * against the report's own time, so no repair falls due in between. A pass
+   * therefore costs in proportion to the reports that came in, not to the
+   * fleet and its VMs.
+   */
   async reconcile(now: Date = new Date()): Promise<ReconcileSummary> {
     const summary: ReconcileSummary = { nodes: 0, actions: 0, flagged: 0 };
-    const nodes = await this.healing.reportingNodes(new Date(now.getTime() - this.freshMs));
+    const freshSince = now.getTime() - this.freshMs;
+    const since = this.previousPassAt === undefined ? freshSince : Math.max(freshSince, this.previousPassAt - REPORT_LATENESS_MS);
+    const nodes = await this.healing.reportingNodes(new Date(since));
     for (let start = 0; start < nodes.length; start += RECONCILE_NODES_PER_CHUNK) {
       for (const { node, actions } of await this.decide(nodes.slice(start, start + RECONCILE_NODES_PER_CHUNK))) {
         summary.nodes += 1;
@@ -85,6 +104,7 @@ export class VmReconcilerService {
         }
       }
     }
+    this.previousPassAt = now.getTime();
     return summary;
   }
 
