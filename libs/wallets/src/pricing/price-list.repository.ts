@@ -44,8 +44,8 @@ export class PriceListRepository {
     return toVersion(row);
   }
 
-  async findEffectiveAt(at: Date): Promise<PriceListVersion | null> {
-    const row = await this.prisma.priceList.findFirst({
+  async findEffectiveAt(at: Date, db: Db = this.prisma): Promise<PriceListVersion | null> {
+    const row = await db.priceList.findFirst({
       where: { effectiveFrom: { lte: at } },
       orderBy: { effectiveFrom: 'desc' },
       include: WITH_PRICES,

@@ -1,3 +1,4 @@
+import type { Db } from '@statemesh/database';
 import type { PriceListRepository } from './price-list.repository';
 import type { PriceListVersion } from './price-list.types';
 import { PricingService } from './pricing.service';
@@ -17,12 +18,15 @@ function version(id: string, effectiveFrom: Date): PriceListVersion {
   };
 }
 
-/** Answers from a list of versions, counting the reads. */
+/** Answers from a list of versions, counting the reads and remembering through which client each was made. */
 class FakePriceLists {
   reads = 0;
+  readThrough: unknown[] = [];
   constructor(public versions: PriceListVersion[]) {}
-  async findEffectiveAt(at: Date): Promise<PriceListVersion | null> {
+  async findEffectiveAt(at: Date, db?: unknown): Promise<PriceListVersion | null> {
     this.reads += 1;
+    this.readThrough.push(db);
+    await Promise.resolve();
     const inEffect = this.versions.filter((candidate) => candidate.effectiveFrom <= at).sort((a, b) => b.effectiveFrom.getTime() - a.effectiveFrom.getTime());
     return inEffect[0] ?? null;
   }
@@ -67,5 +71,25 @@ describe('PricingService.priceListAt', () => {
     expect(await pricing.priceListAt(new Date())).toBeNull();
     priceLists.versions.push(version('v1', new Date(0)));
     expect((await pricing.priceListAt(new Date()))?.id).toBe('v1');
+  });
+
+  it('reads through the caller’s transaction when given one, never through another connection', async () => {
+    const priceLists = new FakePriceLists([version('v1', new Date(0))]);
+    const pricing = new PricingService(priceLists as unknown as PriceListRepository);
+    const transaction = { name: 'transaction' } as unknown as Db;
+    expect((await pricing.priceListAt(new Date(), transaction))?.id).toBe('v1');
+    expect(priceLists.readThrough).toEqual([transaction]);
+    // What it read is reused by everyone, in a transaction or not.
+    expect((await pricing.priceListAt(new Date()))?.id).toBe('v1');
+    expect(priceLists.reads).toBe(1);
+  });
+
+  it('makes callers outside a transaction share one read', async () => {
+    const priceLists = new FakePriceLists([version('v1', new Date(0))]);
+    const pricing = new PricingService(priceLists as unknown as PriceListRepository);
+    const versions = await Promise.all(Array.from({ length: 50 }, () => pricing.priceListAt(new Date())));
+    expect(versions.map((read) => read?.id)).toEqual(Array(50).fill('v1'));
+    expect(priceLists.reads).toBe(1);
+    expect(priceLists.readThrough).toEqual([undefined]);
   });
 });

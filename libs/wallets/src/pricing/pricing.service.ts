@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { hourStart, parseMicroUnits } from '@statemesh/billing';
 import { CommonErrors, DomainError, notFound } from '@statemesh/common';
-import { isUniqueViolation } from '@statemesh/database';
+import { isUniqueViolation, type Db } from '@statemesh/database';
 import { pageRequest, toPage, type Page } from '@statemesh/http';
 import { WalletErrors } from '../wallets.errors';
 import type { CreatePriceListDto, PriceListResponseDto } from './dto/price-list.dto';
@@ -23,6 +23,8 @@ export class PricingService {
 
   /** The version in effect during the current hour, as last read (see `priceListAt`). */
   private thisHour?: { hour: number; version: PriceListVersion; readAt: number };
+  /** The read of the current hour's version under way outside any transaction, shared by every caller meanwhile. */
+  private reading?: { hour: number; version: Promise<PriceListVersion | null> };
 
   /**
    * The version in effect at `at` (for usage of hour H, pass H's start); null before the first.
@@ -32,15 +34,31 @@ export class PricingService {
    * hour: versions take effect at the start of an hour not begun when they are
    * created, and one in effect is never deleted. The few seconds only bound
    * how long a version written to the database some other way goes unseen.
+   *
+   * A caller inside a transaction passes it as `db`, and a read it needs goes
+   * through it: a transaction that waited for a second connection of the pool
+   * could wait for ever once the pool is full of transactions that wait for
+   * its locks. Callers outside one share a single read.
    */
-  async priceListAt(at: Date): Promise<PriceListVersion | null> {
+  async priceListAt(at: Date, db?: Db): Promise<PriceListVersion | null> {
     const now = Date.now();
     const hour = hourStart(at).getTime();
     const cached = this.thisHour;
     if (cached && cached.hour === hour && now - cached.readAt < CURRENT_VERSION_REUSE_MS) return cached.version;
-    const version = await this.priceLists.findEffectiveAt(at);
+    const version = await (db ? this.priceLists.findEffectiveAt(at, db) : this.readShared(at, hour));
     if (version && hour === hourStart(new Date(now)).getTime()) this.thisHour = { hour, version, readAt: now };
     return version;
+  }
+
+  private readShared(at: Date, hour: number): Promise<PriceListVersion | null> {
+    if (this.reading?.hour === hour) return this.reading.version;
+    const reading = { hour, version: this.priceLists.findEffectiveAt(at) };
+    this.reading = reading;
+    const done = () => {
+      if (this.reading === reading) this.reading = undefined;
+    };
+    reading.version.then(done, done);
+    return reading.version;
   }
 
   /**

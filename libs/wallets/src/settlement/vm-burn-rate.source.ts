@@ -25,7 +25,7 @@ export class VmBurnRateSource implements BurnRateSource, OnModuleInit {
   }
 
   async hourlyCosts(accountIds: readonly string[], db?: Db, now: Date = new Date()): Promise<Map<string, bigint>> {
-    const prices = await this.pricing.priceListAt(now);
+    const prices = await this.pricing.priceListAt(now, db);
     if (!prices) return new Map(accountIds.map((id) => [id, 0n]));
     const burning = await this.usage.burningResourcesOf(accountIds, db);
     return new Map(

@@ -24,7 +24,7 @@ export class VolumeBurnRateSource implements BurnRateSource, OnModuleInit {
   }
 
   async hourlyCosts(accountIds: readonly string[], db?: Db, now: Date = new Date()): Promise<Map<string, bigint>> {
-    const prices = await this.pricing.priceListAt(now);
+    const prices = await this.pricing.priceListAt(now, db);
     if (!prices) return new Map(accountIds.map((id) => [id, 0n]));
     const held = await this.usage.billableGibByProviderOf(accountIds, db);
     return new Map(
