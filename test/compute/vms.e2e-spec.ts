@@ -123,6 +123,8 @@ describe('virtual machines with real workers and simulated node agents', () => {
     const before = await stack.prisma.node.findUniqueOrThrow({ where: { id: node.id } });
     const deleted = await send(vmsDelete({ client: tenant.client, path }));
     expect(deleted.status).toBe(202);
+    // The operation as the action left it: handed to the node, so running.
+    expect((deleted.data as { operation: { type: string; status: string } }).operation).toMatchObject({ type: 'vm.delete', status: 'running' });
     await waitFor(vm.id, 'deleted');
     expect(await node.driver.listVms()).not.toContainEqual(expect.objectContaining({ vmId: vm.id }));
     const after = await stack.prisma.node.findUniqueOrThrow({ where: { id: node.id } });

@@ -55,8 +55,8 @@ export class OperationRepository {
     return { operations, statement };
   }
 
-  findInAccount(accountId: string, id: string): Promise<Operation | null> {
-    return this.prisma.operation.findFirst({ where: { id, accountId } });
+  findInAccount(accountId: string, id: string, db: Db = this.prisma): Promise<Operation | null> {
+    return db.operation.findFirst({ where: { id, accountId } });
   }
 
   /** Marks the target's open operations of these types as running (first placement attempt, agent pick-up). */

@@ -39,7 +39,7 @@ export class CandidateSnapshot {
     if (this.readAt === 0) await this.refresh();
     // Merely old: decide on it while the next read runs. Reading a large fleet
     // takes long enough that making every decision wait for it stalls placement.
-    else if (Date.now() - this.readAt > this.maxAgeMs) this.refresh().catch((error: unknown) => this.logger.warn(`reading placement candidates failed: ${String(error)}`));
+    else this.refreshIfOld();
     return this.nodes;
   }
 
@@ -58,11 +58,19 @@ export class CandidateSnapshot {
       const read = await this.capacity.changedSince(this.changesSince, db);
       this.merge(read.nodes);
       this.changesSince = read.readAt;
-      // Writers outside the round lock (epoch closes, heartbeats, releases) stamp their own time and may commit late:
-      // the background read picks up what a catch-up missed.
-      if (Date.now() - this.readAt > this.maxAgeMs) this.refresh().catch((error: unknown) => this.logger.warn(`reading placement candidates failed: ${String(error)}`));
     }
     return this.nodes;
+  }
+
+  /**
+   * Writers outside the round lock (epoch closes, heartbeats, releases) stamp
+   * their own time and may commit late: a read of every node in the
+   * background, once the snapshot is older than `maxAgeMs`, picks up what a
+   * catch-up missed. Called by a round after it committed, so that the read
+   * never takes a second connection while the round holds the round lock.
+   */
+  refreshIfOld(): void {
+    if (Date.now() - this.readAt > this.maxAgeMs) this.refresh().catch((error: unknown) => this.logger.warn(`reading placement candidates failed: ${String(error)}`));
   }
 
   /** Re-reads before the next decision (after a lost reservation race or a node change). */

@@ -186,6 +186,7 @@ export class PlacementRoundService {
     lap.mark('commit');
     // What the database answered is the truth about these nodes, taken or refused.
     this.snapshot.merge([...reservations.values()].map((answer) => answer.node));
+    this.snapshot.refreshIfOld();
     const decided = [...outcomes].filter(([, outcome]) => outcome.result === 'placed' || outcome.result === 'unschedulable');
     await this.signals.signalMany(decided.map(([vmId]) => vmSignal(vmId)));
     if (report.claimed > 0) {

@@ -20,6 +20,8 @@ const MAX_CREATES_PER_TRANSACTION = 64;
 /** How many accepting transactions one API process runs at once. */
 const ACCEPTING_TRANSACTIONS = 2;
 const UDP_CLAIM_ATTEMPTS = 8;
+/** A create not judged by its transaction because a lock it needs was held elsewhere. */
+const LOCK_HELD = Symbol('lock held');
 
 /** A create that passed the checks made outside the transaction, ready to be accepted. */
 export interface VmAcceptRequest {
@@ -86,7 +88,10 @@ export class VmAcceptanceService {
 
   private async commit(requests: VmAcceptRequest[]): Promise<Array<BatchOutcome<AcceptedVm>>> {
     try {
-      return await this.tx.run((db) => this.acceptTogether(requests, db, 'try'));
+      const outcomes = await this.tx.run((db) => this.acceptTogether(requests, db, 'try'));
+      // Handed on only once the transaction is over: a create that waits for a lock this transaction held must not
+      // take a second connection of the pool while this one still holds it.
+      return outcomes.map((outcome, index) => (outcome === LOCK_HELD ? { ok: true, value: this.handOn(requests[index]) } : outcome));
     } catch (error) {
       if (requests.length === 1) return [{ ok: false, error: translated(error, requests[0]) }];
       // What one create can cause (a name taken by a rename under way, text the database refuses) must fail
@@ -113,6 +118,7 @@ export class VmAcceptanceService {
   private async acceptAlone(request: VmAcceptRequest): Promise<AcceptedVm> {
     try {
       const [outcome] = await this.tx.run((db) => this.acceptTogether([request], db, 'wait'));
+      if (outcome === LOCK_HELD) throw new Error('a create that waited for its locks found one held');
       if (!outcome.ok) throw outcome.error;
       return outcome.value;
     } catch (error) {
@@ -123,10 +129,10 @@ export class VmAcceptanceService {
   /**
    * `try`: takes the locks that are free now and never waits for one, so a
    * lock held elsewhere (a long catalog change, another transaction of the
-   * same account) holds up only the creates that need it: those are handed
-   * on to `acceptAlone`, where they wait on their own. `wait`: waits for all.
+   * same account) holds up only the creates that need it: those answer
+   * LOCK_HELD, and `commit` hands them on. `wait`: waits for all.
    */
-  private async acceptTogether(requests: readonly VmAcceptRequest[], db: Db, locking: 'try' | 'wait'): Promise<Array<BatchOutcome<AcceptedVm>>> {
+  private async acceptTogether(requests: readonly VmAcceptRequest[], db: Db, locking: 'try' | 'wait'): Promise<Array<BatchOutcome<AcceptedVm> | typeof LOCK_HELD>> {
     // Until commit: each account's quota lock, so that two creates cannot both fit into the last free slot,
     // and the catalog entries' gates, so that none can be retired under the VMs; in one statement, sorted.
     const needs = new Map(requests.map((request) => [request, [accountQuotaLock(request.accountId), ...catalogGatesForVm(request.input)]]));
@@ -142,7 +148,7 @@ export class VmAcceptanceService {
     const together = requests.filter((request) => !contended.includes(request));
     if (together.length > 0) this.metrics.judgedTogether(together.length);
     const judged = together.length > 0 ? await this.judgeAndWrite(together, db) : new Map<VmAcceptRequest, BatchOutcome<AcceptedVm>>();
-    return requests.map((request) => judged.get(request) ?? { ok: true, value: this.handOn(request) });
+    return requests.map((request) => judged.get(request) ?? LOCK_HELD);
   }
 
   /** Judges each create in order, exactly as alone (each locked by the caller), and writes the accepted ones. */

@@ -97,7 +97,8 @@ export class VmLifecycleService {
           await this.issuer.issue(db, vm, vm.nodeId, assignment, vm.generation);
         }
       }
-      return (await this.operations.findInAccount(vm.accountId, operation.id)) ?? operation;
+      // Read in the transaction: it sees what the action did to its own operation (a delete's is running or done).
+      return (await this.operations.findInAccount(vm.accountId, operation.id, db)) ?? operation;
     });
     await this.wakeWaiters(vm.id);
     const after = await this.vms.findById(vm.id);

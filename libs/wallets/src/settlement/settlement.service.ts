@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { closedPeriodsSince, initialSettledUntil, planPeriodSettlement, type SettlementPeriod } from '@statemesh/billing';
 import { newId, PhaseTimer, type PhaseTimes, type StepClock } from '@statemesh/common';
 import { AppConfig } from '@statemesh/config';
-import { TransactionRunner, type Prisma } from '@statemesh/database';
+import { TransactionRunner, type Db, type Prisma } from '@statemesh/database';
 import { LedgerService } from '../ledger/ledger.service';
 import { PricingService } from '../pricing/pricing.service';
 import { SettlementRepository } from './settlement.repository';
@@ -110,7 +110,7 @@ export class SettlementService {
         if (settledUntil === null) return 'busy';
         const [period] = closedPeriodsSince(settledUntil, now, this.config.settlement.periodSeconds, 1);
         if (!period) return 'caught_up';
-        const prices = await this.pricesOf(source, period);
+        const prices = await this.pricesOf(source, period, tx);
         const shards = this.shardCountFor(source);
         const outcome = shards === 1 ? await this.settleInline(source, period, prices, tx) : await this.settleShards(source, period, prices, shards);
         await this.settlement.advanceCursor(source.kind, period.end, tx);
@@ -131,8 +131,8 @@ export class SettlementService {
   }
 
   /** The price list in effect at the period's start, read once for all its shards (nothing charged without one). */
-  private async pricesOf(source: UsageSource, period: SettlementPeriod): Promise<PeriodPricing> {
-    const prices = await this.pricing.priceListAt(period.start);
+  private async pricesOf(source: UsageSource, period: SettlementPeriod, tx: Db): Promise<PeriodPricing> {
+    const prices = await this.pricing.priceListAt(period.start, tx);
     if (!prices) {
       this.logger.warn(`no price list in effect at ${period.start.toISOString()}: ${source.kind} usage of that period is recorded at no charge`);
       return { usage: { instanceTypePerHour: new Map(), publicUdpPortPerHour: 0n, volumePerGibHour: {} }, feeBps: 0 };
