@@ -10,7 +10,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production
+# A young generation sized for many requests in flight (see README, "Configuration").
+ENV NODE_ENV=production NODE_OPTIONS=--max-semi-space-size=64
 COPY --from=build /app /app
 USER node
 EXPOSE 3000

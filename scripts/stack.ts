@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '@statemesh/common';
+import { projectRoot, SERVICE_NODE_FLAGS } from '@statemesh/common';
 import { type AppConfig, loadConfigOrExit } from '@statemesh/config';
 import { defaultMigrationPaths } from '../libs/database/src/migrations/cli';
 import { applyMigrations } from '../libs/database/src/migrations/schema-engine';
@@ -42,7 +42,7 @@ interface Service {
 }
 
 function start(service: Service): ChildProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', join(projectRoot(), 'dist', service.entry), ...(service.args ?? [])], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--enable-source-maps', join(projectRoot(), 'dist', service.entry), ...(service.args ?? [])], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, ...service.env },
   });

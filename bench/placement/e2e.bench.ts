@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SERVICE_NODE_FLAGS } from '@statemesh/common';
 import { loadConfig } from '@statemesh/config';
 import { PlacementScheduler, type CandidateNode, type PlacementRequest } from '@statemesh/compute';
 import { Redis } from 'ioredis';
@@ -106,7 +107,7 @@ function sleep(ms: number): Promise<void> {
 function startProcess(name: string, entry: string): ChildProcess {
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every process to <dir> when it stops.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--enable-source-maps', join(dist, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...profile, ...SERVICE_NODE_FLAGS, '--enable-source-maps', join(dist, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   children.add(child);
   child.on('exit', (code, signal) => {
     children.delete(child);
@@ -422,7 +423,10 @@ async function main(): Promise<void> {
   await untilApiReady();
   const tenants = await signupTenants(ACCOUNTS);
   await insertNodes(db, tenants[0].accountId, NODES);
-  await db.query('ANALYZE');
+  // Statistics for what the set-up filled, as autovacuum keeps them on a running system. Not for the VM tables: an
+  // ANALYZE of them while empty would tell the planner they stay empty, and plans cached by long-lived connections
+  // (the foreign-key checks') would scan them whole for the rest of the run, until autovacuum analyses them again.
+  await db.query('ANALYZE nodes, node_status_changes, accounts, users, memberships, wallets');
   log(`set up: ${fmt(NODES)} active eligible nodes, ${tenants.length} accounts, API on ${baseUrl} (pid ${api.pid})`);
 
   // Baseline: the API alone (no worker runs), creates only.

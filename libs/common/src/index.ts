@@ -4,3 +4,4 @@ export * from './errors/domain-error';
 export * from './errors/common.errors';
 export * from './phase-timer';
 export * from './batcher';
+export * from './service-node-flags';
