@@ -27,14 +27,18 @@ export class QuotaRepository {
     return (await this.limitsAndUsageOf([accountId], db)).get(accountId)!;
   }
 
-  /** `limitsAndUsage` of many accounts in one statement; every account given has an entry. */
+  /**
+   * `limitsAndUsage` of many accounts in one statement; every account given
+   * has an entry. The usage is the account's row of `account_vm_usage`, which
+   * triggers on `vms` keep in step with every VM written (the migration
+   * `account_vm_usage`): one row per account, however many VMs it holds.
+   */
   async limitsAndUsageOf(accountIds: readonly string[], db: Db = this.prisma): Promise<Map<string, { limits: QuotaLimits | null; usage: QuotaUsage }>> {
-    const rows = await db.$queryRaw<Array<{ accountId: string; maxVms: number | null; maxVcpu: number | null; maxMemoryMib: number | null; vms: bigint; vcpu: bigint; memoryMib: bigint }>>`
-      SELECT a.id AS "accountId", q."maxVms", q."maxVcpu", q."maxMemoryMib", u.vms, u.vcpu, u."memoryMib"
+    const rows = await db.$queryRaw<Array<{ accountId: string; maxVms: number | null; maxVcpu: number | null; maxMemoryMib: number | null; vms: number; vcpu: bigint; memoryMib: bigint }>>`
+      SELECT a.id AS "accountId", q."maxVms", q."maxVcpu", q."maxMemoryMib",
+        coalesce(u.vms, 0) AS vms, coalesce(u.vcpu, 0) AS vcpu, coalesce(u."memoryMib", 0) AS "memoryMib"
       FROM unnest(${[...new Set(accountIds)]}::text[]) AS a(id)
-      CROSS JOIN LATERAL (
-        SELECT count(*)::bigint AS vms, coalesce(sum(vcpu), 0)::bigint AS vcpu, coalesce(sum("memoryMib"), 0)::bigint AS "memoryMib"
-        FROM vms WHERE "accountId" = a.id AND "deletedAt" IS NULL AND status <> 'deleted') u
+      LEFT JOIN account_vm_usage u ON u."accountId" = a.id
       LEFT JOIN account_quotas q ON q."accountId" = a.id`;
     return new Map(
       rows.map((row) => [
@@ -49,11 +53,7 @@ export class QuotaRepository {
 
   /** What the account's live VMs (not deleted) hold against its quota. */
   async usage(accountId: string, db: Db = this.prisma): Promise<QuotaUsage> {
-    const result = await db.vm.aggregate({
-      where: { accountId, deletedAt: null, status: { not: 'deleted' } },
-      _count: { _all: true },
-      _sum: { vcpu: true, memoryMib: true },
-    });
-    return { vms: result._count._all, vcpu: result._sum.vcpu ?? 0, memoryMib: result._sum.memoryMib ?? 0 };
+    const usage = await db.accountVmUsage.findUnique({ where: { accountId } });
+    return { vms: usage?.vms ?? 0, vcpu: Number(usage?.vcpu ?? 0n), memoryMib: Number(usage?.memoryMib ?? 0n) };
   }
 }
