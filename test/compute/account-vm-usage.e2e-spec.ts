@@ -1,19 +1,22 @@
 import { newId } from '@statemesh/common';
 import type { PrismaService } from '@statemesh/database';
+import { VmUsageRepository } from '../../libs/wallets/src/settlement/vm-usage.repository';
 import { ComputeStack } from './compute-stack';
 
 /**
+ * What triggers on `vms` keep per account, against the real database:
  * `account_vm_usage` (what each account's live VMs hold, read by the quota
- * check) against the real database: whatever statement writes VMs — many
- * accounts at once, status moves, deletion, a row removed — every account's
- * row equals the sum over its live VMs.
+ * check) and `vm_burn_changes` (how many VMs of each instance type cost
+ * money, read by the runway check). Whatever statement writes VMs — many
+ * accounts at once, status moves, deletion, a row removed — each equals the
+ * sum over the VMs themselves.
  */
 describe('account VM usage', () => {
   let stack: ComputeStack;
   let prisma: PrismaService;
   let accounts: string[];
 
-  function vm(accountId: string, vcpu: number, memoryMib: number) {
+  function vm(accountId: string, vcpu: number, memoryMib: number, instanceType = 's1.small') {
     const id = newId();
     return {
       id,
@@ -21,7 +24,7 @@ describe('account VM usage', () => {
       name: `usage-${id}`,
       liveName: `usage-${id}`,
       zone: 'eu-west',
-      instanceType: 's1.small',
+      instanceType,
       vcpu,
       memoryMib,
       image: 'ubuntu-24.04',
@@ -52,6 +55,22 @@ describe('account VM usage', () => {
         }),
       ),
     );
+  }
+
+  /** Per account, `instanceType: count` of the VMs that cost money, as the burn rate reads them. */
+  async function burning(): Promise<Record<string, Record<string, number>>> {
+    const read = await new VmUsageRepository(prisma).burningResourcesOf(accounts);
+    return Object.fromEntries([...read].map(([accountId, { instanceTypes }]) => [accountId, Object.fromEntries(instanceTypes.map((row) => [row.instanceType, row.count]))]));
+  }
+
+  /** The same, counted over the VMs themselves. */
+  async function burningCounted(): Promise<Record<string, Record<string, number>>> {
+    const rows = await prisma.vm.groupBy({
+      by: ['accountId', 'instanceType'],
+      where: { accountId: { in: accounts }, deletedAt: null, status: { in: ['running', 'provisioning', 'starting', 'scheduled'] } },
+      _count: { _all: true },
+    });
+    return Object.fromEntries(accounts.map((accountId) => [accountId, Object.fromEntries(rows.filter((row) => row.accountId === accountId).map((row) => [row.instanceType, row._count._all]))]));
   }
 
   beforeAll(async () => {
@@ -89,5 +108,38 @@ describe('account VM usage', () => {
     await prisma.vm.deleteMany({ where: { id: { in: [written[3].id, written[1].id] } } });
     expect(await rows()).toEqual({ [a]: { vms: 1, vcpu: 1, memoryMib: 1024 }, [b]: { vms: 1, vcpu: 2, memoryMib: 2048 } });
     expect(await rows()).toEqual(await summed());
+  });
+
+  it('counts the VMs that cost money by instance type through every status move, and a fold keeps the counts', async () => {
+    const [a, b] = accounts;
+    await prisma.vm.deleteMany({ where: { accountId: { in: accounts } } });
+    await new VmUsageRepository(prisma).foldBurnChanges();
+    expect(await burning()).toEqual({ [a]: {}, [b]: {} });
+
+    const written = [vm(a, 1, 1024), vm(a, 2, 2048, 's1.medium'), vm(a, 1, 1024), vm(b, 1, 1024), vm(b, 2, 2048, 's1.medium')];
+    await prisma.vm.createMany({ data: written.map((row, i) => ({ ...row, status: i === 4 ? ('running' as const) : ('pending' as const) })) });
+    expect(await burning()).toEqual({ [a]: {}, [b]: { 's1.medium': 1 } });
+
+    // Placement: pending → scheduled, in one statement for both accounts.
+    await prisma.vm.updateMany({ where: { id: { in: written.slice(0, 4).map((row) => row.id) } }, data: { status: 'scheduled' } });
+    expect(await burning()).toEqual({ [a]: { 's1.small': 2, 's1.medium': 1 }, [b]: { 's1.small': 1, 's1.medium': 1 } });
+    // Still costing: scheduled → provisioning → running.
+    await prisma.vm.updateMany({ where: { id: written[0].id }, data: { status: 'provisioning' } });
+    await prisma.vm.updateMany({ where: { id: written[0].id }, data: { status: 'running' } });
+    // No longer: stopped, deleting, deleted.
+    await prisma.vm.updateMany({ where: { id: written[1].id }, data: { status: 'stopped' } });
+    await prisma.vm.updateMany({ where: { id: { in: [written[2].id, written[4].id] } }, data: { status: 'deleting' } });
+    await prisma.vm.updateMany({ where: { id: written[2].id }, data: { status: 'deleted', liveName: null, deletedAt: new Date() } });
+    expect(await burning()).toEqual({ [a]: { 's1.small': 1 }, [b]: { 's1.small': 1 } });
+    expect(await burning()).toEqual(await burningCounted());
+
+    // Folding leaves one row per pair that still counts, and the same sums.
+    const folded = await new VmUsageRepository(prisma).foldBurnChanges();
+    expect(folded).toBeGreaterThan(4);
+    expect(await prisma.vmBurnChange.count({ where: { accountId: { in: accounts } } })).toBe(2);
+    expect(await burning()).toEqual(await burningCounted());
+    // A row removed outright stops counting too.
+    await prisma.vm.deleteMany({ where: { id: written[3].id } });
+    expect(await burning()).toEqual({ [a]: { 's1.small': 1 }, [b]: {} });
   });
 });

@@ -3,7 +3,7 @@ import { loadConfig, type AppConfig } from '@statemesh/config';
 import { PrismaService } from '@statemesh/database';
 import { IdempotencyRepository } from '@statemesh/http';
 import { QueueRegistry } from '@statemesh/queue';
-import { MaintenanceProcessor, PRUNE_IDEMPOTENCY_RECORDS_EVERY_MS } from '../../apps/worker/src/maintenance/maintenance.processor';
+import { FOLD_VM_BURN_CHANGES_EVERY_MS, MaintenanceProcessor, PRUNE_IDEMPOTENCY_RECORDS_EVERY_MS } from '../../apps/worker/src/maintenance/maintenance.processor';
 import { RECONCILE_LEDGER_EVERY_MS } from '../../apps/worker/src/reconciliation/reconciliation.processor';
 import { newId } from '@statemesh/common';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
@@ -73,9 +73,13 @@ describe('maintenance', () => {
     await eventually('the expired records are gone', async () => (await expired()) === 0);
     expect(await records.count({ where: { principal: 'scheduled-live' } })).toBe(2);
     const schedulers = await first.get(QueueRegistry).get('maintenance').getJobSchedulers();
-    expect(schedulers).toEqual([
-      expect.objectContaining({ key: 'maintenance.prune-idempotency-records', every: PRUNE_IDEMPOTENCY_RECORDS_EVERY_MS }),
-    ]);
+    expect(schedulers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'maintenance.prune-idempotency-records', every: PRUNE_IDEMPOTENCY_RECORDS_EVERY_MS }),
+        expect.objectContaining({ key: 'maintenance.fold-vm-burn-changes', every: FOLD_VM_BURN_CHANGES_EVERY_MS }),
+      ]),
+    );
+    expect(schedulers).toHaveLength(2);
     const reconciliation = await first.get(QueueRegistry).get('reconciliation').getJobSchedulers();
     expect(reconciliation).toEqual(
       expect.arrayContaining([

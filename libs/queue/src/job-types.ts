@@ -31,6 +31,8 @@ export interface JobPayloads {
   'reconciliation.reconcile-vms': Record<string, never>;
   /** Delete idempotency records whose replay window has passed. */
   'maintenance.prune-idempotency-records': Record<string, never>;
+  /** Fold the VM burn changes (appended by every VM write) into one row per account and instance type. */
+  'maintenance.fold-vm-burn-changes': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

@@ -14,5 +14,6 @@ export * from './pricing/default-prices';
 export * from './webhooks/webhook-signature';
 export * from './settlement/usage-source';
 export * from './settlement/settlement.service';
+export * from './settlement/vm-burn-rate.source';
 export * from './runway/runway-policy';
 export * from './runway/arrears.service';

@@ -67,6 +67,6 @@ import { DepositWebhookGuard } from './webhooks/deposit-webhook.guard';
     UsageRepository,
     UsageService,
   ],
-  exports: [LedgerService, PricingService, BurnRateRegistry, SettlementService, RunwayPolicy, ArrearsService],
+  exports: [LedgerService, PricingService, BurnRateRegistry, SettlementService, RunwayPolicy, ArrearsService, VmBurnRateSource],
 })
 export class WalletsModule {}

@@ -24,6 +24,11 @@ export class VmBurnRateSource implements BurnRateSource, OnModuleInit {
     this.registry.register(this);
   }
 
+  /** Folds the recorded burn changes so that reading them stays cheap (see `VmUsageRepository.foldBurnChanges`). */
+  foldChanges(): Promise<number> {
+    return this.usage.foldBurnChanges();
+  }
+
   async hourlyCosts(accountIds: readonly string[], db?: Db, now: Date = new Date()): Promise<Map<string, bigint>> {
     const prices = await this.pricing.priceListAt(now, db);
     if (!prices) return new Map(accountIds.map((id) => [id, 0n]));

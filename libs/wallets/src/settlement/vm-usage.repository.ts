@@ -203,17 +203,20 @@ export class VmUsageRepository {
   }
 
   /**
-   * What an account's VMs that count toward its burn rate hold: instance
-   * types of VMs that are running or about to (scheduled, provisioning,
-   * starting), and the public UDP ports of every VM that exists.
+   * What of each account's VMs costs money now (VMs that run or are about to,
+   * by instance type; public UDP ports), in two statements; every account
+   * given has an entry. The VM counts are sums of `vm_burn_changes`, which
+   * triggers on `vms` append to with every VM written (the migration
+   * `vm_burn_changes`): a few rows per account and instance type, however
+   * many VMs the account holds (`foldBurnChanges` keeps them few).
    */
-  /** What of each account's VMs costs money now (VMs that run or are about to, by instance type; public UDP ports), in two statements; every account given has an entry. */
   async burningResourcesOf(accountIds: readonly string[], db: Db = this.prisma): Promise<Map<string, BurningVmResources>> {
     const ids = [...new Set(accountIds)];
     const instanceTypes = await db.$queryRaw<Array<{ accountId: string; instanceType: string; count: number }>>`
-      SELECT "accountId", "instanceType", count(*)::int AS count FROM vms
-      WHERE "accountId" = ANY(${ids}::text[]) AND status IN ('running', 'provisioning', 'starting', 'scheduled') AND "deletedAt" IS NULL
-      GROUP BY "accountId", "instanceType" ORDER BY "accountId", "instanceType"`;
+      SELECT "accountId", "instanceType", sum(vms)::int AS count FROM vm_burn_changes
+      WHERE "accountId" = ANY(${ids}::text[])
+      GROUP BY "accountId", "instanceType" HAVING sum(vms) > 0
+      ORDER BY "accountId", "instanceType"`;
     const ports = await db.$queryRaw<Array<{ accountId: string; count: number }>>`
       SELECT v."accountId", count(*)::int AS count FROM vm_ports p JOIN vms v ON v.id = p."vmId"
       WHERE v."accountId" = ANY(${ids}::text[]) AND v."deletedAt" IS NULL AND v.status <> 'deleted'
@@ -223,6 +226,26 @@ export class VmUsageRepository {
     for (const row of instanceTypes) burning.get(row.accountId)!.instanceTypes.push({ instanceType: row.instanceType, count: Number(row.count) });
     for (const row of ports) burning.get(row.accountId)!.udpPorts = Number(row.count);
     return burning;
+  }
+
+  /**
+   * Folds the burn changes every reader can see into one row per account and
+   * instance type (none where they sum to zero), in one statement: a reader
+   * sees the changes before or after, never both. Changes appended meanwhile,
+   * by transactions not yet committed, are left for the next fold. Two folds
+   * at once fold each change once (the second finds the rows gone). Returns
+   * how many rows were folded.
+   */
+  async foldBurnChanges(db: Db = this.prisma): Promise<number> {
+    const [{ folded }] = await db.$queryRaw<Array<{ folded: number }>>`
+      WITH taken AS (
+        DELETE FROM vm_burn_changes WHERE id <= (SELECT max(id) FROM vm_burn_changes) RETURNING "accountId", "instanceType", vms
+      ), kept AS (
+        INSERT INTO vm_burn_changes ("accountId", "instanceType", vms)
+        SELECT "accountId", "instanceType", sum(vms) FROM taken GROUP BY "accountId", "instanceType" HAVING sum(vms) <> 0
+      )
+      SELECT count(*)::int AS folded FROM taken`;
+    return folded;
   }
 }
 
