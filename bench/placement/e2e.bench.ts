@@ -4,7 +4,7 @@
 // latency, the scheduler's decision latency over the same fleet, and checks that
 // no node is over-committed and no VM was placed twice.
 //
-//   npm run -s bench:placement:e2e -- --nodes 10000 --vms 100000 --workers 2 --concurrency 64
+//   npm run -s bench:placement:e2e -- --nodes 10000 --vms 100000 --workers 1 --concurrency 256
 //
 // Everything runs against a throwaway database and Redis prefix, dropped at the
 // end, also on failure or Ctrl-C. The API and the workers are separate processes
@@ -29,8 +29,10 @@ const { values: flags } = parseArgs({
   options: {
     nodes: { type: 'string', default: process.env.BENCH_NODES ?? '10000' },
     vms: { type: 'string', default: process.env.BENCH_VMS ?? '100000' },
-    workers: { type: 'string', default: process.env.BENCH_WORKERS ?? '2' },
-    concurrency: { type: 'string', default: process.env.BENCH_CONCURRENCY ?? '64' },
+    // One worker: on two cores a second only adds its own rounds and queue traffic (bench/RESULTS.md).
+    workers: { type: 'string', default: process.env.BENCH_WORKERS ?? '1' },
+    // Many clients creating at once, as on a public cloud API; 64 in flight leaves the shared create transactions half empty.
+    concurrency: { type: 'string', default: process.env.BENCH_CONCURRENCY ?? '256' },
     accounts: { type: 'string', default: process.env.BENCH_ACCOUNTS ?? '' },
     baseline: { type: 'string', default: process.env.BENCH_BASELINE ?? '' },
     'worker-concurrency': { type: 'string', default: process.env.BENCH_WORKER_CONCURRENCY ?? '4' },
