@@ -138,8 +138,21 @@ describe('account VM usage', () => {
     expect(folded).toBeGreaterThan(4);
     expect(await prisma.vmBurnChange.count({ where: { accountId: { in: accounts } } })).toBe(2);
     expect(await burning()).toEqual(await burningCounted());
+    // Nothing to fold: nothing is rewritten.
+    const rowIds = async () => (await prisma.vmBurnChange.findMany({ where: { accountId: { in: accounts } }, select: { id: true } })).map((row) => row.id);
+    const before = await rowIds();
+    await new VmUsageRepository(prisma).foldBurnChanges();
+    expect(await rowIds()).toEqual(before);
     // A row removed outright stops counting too.
     await prisma.vm.deleteMany({ where: { id: written[3].id } });
     expect(await burning()).toEqual({ [a]: { 's1.small': 1 }, [b]: {} });
+  });
+
+  // Last: it empties every VM of the test database.
+  it('empties the counts when vms is truncated', async () => {
+    await prisma.vm.createMany({ data: [vm(accounts[0], 2, 2048)].map((row) => ({ ...row, status: 'running' as const })) });
+    await prisma.$executeRawUnsafe('TRUNCATE vms CASCADE');
+    expect(await prisma.accountVmUsage.count()).toBe(0);
+    expect(await prisma.vmBurnChange.count()).toBe(0);
   });
 });

@@ -231,15 +231,20 @@ export class VmUsageRepository {
   /**
    * Folds the burn changes every reader can see into one row per account and
    * instance type (none where they sum to zero), in one statement: a reader
-   * sees the changes before or after, never both. Changes appended meanwhile,
-   * by transactions not yet committed, are left for the next fold. Two folds
-   * at once fold each change once (the second finds the rows gone). Returns
-   * how many rows were folded.
+   * sees the changes before or after, never both. Only pairs with more than
+   * one row are rewritten, so a fold over a quiet fleet writes nothing.
+   * Changes appended meanwhile, by transactions not yet committed, are left
+   * for the next fold; two folds at once fold each change once (the second
+   * finds the rows gone). Returns how many rows were folded.
    */
   async foldBurnChanges(db: Db = this.prisma): Promise<number> {
     const [{ folded }] = await db.$queryRaw<Array<{ folded: number }>>`
-      WITH taken AS (
-        DELETE FROM vm_burn_changes WHERE id <= (SELECT max(id) FROM vm_burn_changes) RETURNING "accountId", "instanceType", vms
+      WITH pairs AS (
+        SELECT "accountId", "instanceType" FROM vm_burn_changes GROUP BY "accountId", "instanceType" HAVING count(*) > 1
+      ), taken AS (
+        DELETE FROM vm_burn_changes c USING pairs p
+        WHERE c."accountId" = p."accountId" AND c."instanceType" = p."instanceType"
+        RETURNING c."accountId", c."instanceType", c.vms
       ), kept AS (
         INSERT INTO vm_burn_changes ("accountId", "instanceType", vms)
         SELECT "accountId", "instanceType", sum(vms) FROM taken GROUP BY "accountId", "instanceType" HAVING sum(vms) <> 0
