@@ -169,16 +169,28 @@ describe('reconciliation of node reports', () => {
     expect(summary).toEqual({ nodes: count, actions: expected.length, flagged });
   });
 
-  it('reads a report again only until it is older than the previous pass by more than a heartbeat can be late', async () => {
+  it('reads a report again only until it is older than the newest report read by more than a heartbeat can be late', async () => {
     const [node] = await stack.addSmallNodes(1);
     const [lost] = await placeVms([{ nodeId: node }]);
-    await prisma.node.update({ where: { id: node }, data: { lastSeenAt: null } });
-    await pass();
-    // Fresh (NODE_UNREACHABLE_AFTER_SECONDS is 60) but from before the previous pass, beyond the lateness allowed: already reconciled.
+    // A report that holds the VM: read, nothing to do; it is the newest read.
+    await report(new Map([[node, [{ id: lost, state: 'running', generation: 1 }]]]));
+    expect((await pass()).issued).toEqual([]);
+    // Fresh (NODE_UNREACHABLE_AFTER_SECONDS is 60) but older than the newest report read, beyond the lateness allowed.
     await report(new Map([[node, []]]), REPORT_LATENESS_MS / 1000 + 20);
     expect(await pass()).toEqual({ summary: { nodes: 0, actions: 0, flagged: 0 }, issued: [] });
-    // A heartbeat that commits late, stamped a little before the previous pass, is still read.
+    // A heartbeat that commits late, stamped a little before the newest report read, is still read.
     await report(new Map([[node, []]]), REPORT_LATENESS_MS / 1000 / 2);
     expect(await pass()).toEqual({ summary: { nodes: 1, actions: 1, flagged: 0 }, issued: [`create-vm ${lost} on ${node}`] });
+  });
+
+  it('does not depend on the worker’s clock: one running ahead of the API hosts still reads their next reports', async () => {
+    const [node] = await stack.addSmallNodes(1);
+    const [lost] = await placeVms([{ nodeId: node }]);
+    await report(new Map([[node, [{ id: lost, state: 'running', generation: 1 }]]]));
+    await reconciler.reconcile(new Date(Date.now() + 30_000));
+    // The node's next heartbeat, stamped by the API host's clock: newer than every report read, so read.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await report(new Map([[node, []]]));
+    expect((await pass()).issued).toEqual([`create-vm ${lost} on ${node}`]);
   });
 });

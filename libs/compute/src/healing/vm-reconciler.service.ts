@@ -19,9 +19,10 @@ import { VmHealingRepository, type PlacedVmRow, type ReportingNode } from './vm-
 export const RECONCILE_NODES_PER_CHUNK = 500;
 
 /**
- * A heartbeat stamps its time before it commits, and the clock of the API
- * host that stamped it may run behind this one: reports stamped up to this
- * long before the previous pass started are read again by the next one.
+ * A heartbeat stamps its time (the clock of the API host that took it)
+ * before it commits, and another API host's clock may run a little behind:
+ * reports stamped up to this long before the newest report a pass read are
+ * read again by the next pass.
  */
 export const REPORT_LATENESS_MS = 10_000;
 
@@ -49,8 +50,8 @@ export interface ReconcileSummary {
 @Injectable()
 export class VmReconcilerService {
   private readonly logger = new Logger(VmReconcilerService.name);
-  /** When this process's last complete pass started; undefined before the first. */
-  private previousPassAt: number | undefined;
+  /** The stamp of the newest report this process's passes have read; undefined before the first read one. */
+  private newestReportRead: number | undefined;
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -76,16 +77,19 @@ export class VmReconcilerService {
 
   /**
    * Reconciles the nodes whose report is new since this process's previous
-   * pass (every fresh one on the first pass). A report once reconciled needs
-   * nothing more until the node sends the next: every rule weighs the VMs
-   * against the report's own time, so no repair falls due in between. A pass
-   * therefore costs in proportion to the reports that came in, not to the
-   * fleet and its VMs.
+   * passes (every fresh one until a report was read). The bound is the
+   * newest report read so far, minus REPORT_LATENESS_MS: stamps compared
+   * with stamps, so this worker's clock does not matter. A pass therefore
+   * costs in proportion to the reports that came in, not to the fleet and
+   * its VMs. Every rule weighs the VMs against the report's own time; a
+   * repair that was not due when a report was read (an assignment still in
+   * flight, a status too recent) or that failed is made on the node's next
+   * heartbeat.
    */
   async reconcile(now: Date = new Date()): Promise<ReconcileSummary> {
     const summary: ReconcileSummary = { nodes: 0, actions: 0, flagged: 0 };
     const freshSince = now.getTime() - this.freshMs;
-    const since = this.previousPassAt === undefined ? freshSince : Math.max(freshSince, this.previousPassAt - REPORT_LATENESS_MS);
+    const since = this.newestReportRead === undefined ? freshSince : Math.max(freshSince, this.newestReportRead - REPORT_LATENESS_MS);
     const nodes = await this.healing.reportingNodes(new Date(since));
     for (let start = 0; start < nodes.length; start += RECONCILE_NODES_PER_CHUNK) {
       for (const { node, actions } of await this.decide(nodes.slice(start, start + RECONCILE_NODES_PER_CHUNK))) {
@@ -104,7 +108,7 @@ export class VmReconcilerService {
         }
       }
     }
-    this.previousPassAt = now.getTime();
+    for (const node of nodes) this.newestReportRead = Math.max(this.newestReportRead ?? 0, node.lastSeenAt.getTime());
     return summary;
   }
 
