@@ -53,7 +53,6 @@ export class QuotaRepository {
 
   /** What the account's live VMs (not deleted) hold against its quota. */
   async usage(accountId: string, db: Db = this.prisma): Promise<QuotaUsage> {
-    const usage = await db.accountVmUsage.findUnique({ where: { accountId } });
-    return { vms: usage?.vms ?? 0, vcpu: Number(usage?.vcpu ?? 0n), memoryMib: Number(usage?.memoryMib ?? 0n) };
+    return (await this.limitsAndUsage(accountId, db)).usage;
   }
 }
